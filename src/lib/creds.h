@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* creds.h: credentials and region, resolved the way the AWS CLI does. */
+#ifndef MG_CREDS_H
+#define MG_CREDS_H
+
+#include "err.h"
+
+struct mg_creds {
+	char *access_key_id;
+	char *secret_access_key;	/* secret: never printed */
+	char *session_token;		/* secret; NULL when none */
+	char source[256];		/* "environment", "shared credentials
+					   file '/x/credentials' [profile dev]",
+					   ...: safe to print */
+};
+
+/*
+ * Find credentials: environment variables (unless a profile was chosen
+ * with --profile), then the shared credentials file, then the config file
+ * of the profile (--profile, else AWS_PROFILE, else "default"). On failure
+ * err is MG_ECREDS and its message names everything that was tried. A
+ * profile that names a source this build cannot use (role_arn,
+ * credential_process, sso_*) is MG_ECREDS naming that key.
+ */
+int mg_creds_resolve(const char *profile_flag, struct mg_creds *out,
+    struct mg_err *err);
+void mg_creds_release(struct mg_creds *c);
+
+/*
+ * Region: flag, AWS_REGION, AWS_DEFAULT_REGION, then "region" of the
+ * profile in the config file. *out is malloc'd. No region anywhere:
+ * MG_ECONFIG naming what was tried. A region that is not shaped like one
+ * ([a-z0-9-]+) is MG_EUSAGE.
+ */
+int mg_region_resolve(const char *region_flag, const char *profile_flag,
+    char **out, struct mg_err *err);
+
+/* The profile in effect: the flag, AWS_PROFILE, or "default". */
+const char *mg_profile_name(const char *profile_flag);
+
+#endif
