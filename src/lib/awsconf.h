@@ -34,6 +34,36 @@ const char *mg_awsconf_get(const struct mg_awsconf *c, const char *profile,
 int mg_awsconf_has_profile(const struct mg_awsconf *c, const char *profile);
 void mg_awsconf_free(struct mg_awsconf *c);
 
+/* 1 when key is present in profile, whether a value or a sub-section. */
+int mg_awsconf_has_key(const struct mg_awsconf *c, const char *profile,
+    const char *key);
+
+/* The path that was read: after "$VAR" and "~" expansion, as botocore. */
+const char *mg_awsconf_path(const struct mg_awsconf *c);
+
+/*
+ * One step of mg_awsconf_walk. Every profile is visited once with key
+ * NULL, then once per plain value (subkey NULL) and once per entry of each
+ * sub-section (subkey set).
+ */
+struct mg_awsconf_item {
+	const char *profile;
+	const char *key;
+	const char *subkey;
+	const char *value;
+};
+
+/* Visit everything in file order; stops at and returns fn's first nonzero. */
+int mg_awsconf_walk(const struct mg_awsconf *c,
+    int (*fn)(const struct mg_awsconf_item *item, void *arg), void *arg);
+
+/*
+ * Expand "$VAR", "${VAR}" and a leading "~" or "~user" in path the way
+ * botocore does (os.path.expandvars, then os.path.expanduser). *out is
+ * malloc'd.
+ */
+int mg_awsconf_expand_path(const char *path, char **out, struct mg_err *err);
+
 /* Secret keys, never to be printed: aws_secret_access_key, ... */
 int mg_awsconf_key_is_sensitive(const char *key);
 

@@ -7,6 +7,16 @@
 
 #include "err.h"
 
+/*
+ * Bounds. Every intermediate string (canonical request, string to sign,
+ * Authorization value) is capped at MG_SIGV4_MAX_CANONICAL bytes; past a
+ * bound mg_sigv4_sign fails with MG_ETOOLARGE and produces nothing.
+ */
+#define MG_SIGV4_MAX_CANONICAL	(128 * 1024)
+#define MG_SIGV4_MAX_HEADERS	64	/* entries in input.headers */
+#define MG_SIGV4_MAX_PARAMS	256	/* '&'-separated query pairs */
+#define MG_SIGV4_MAX_SECRET	128	/* secret access key length */
+
 struct mg_sigv4_header {
 	const char *name;	/* any case; duplicates are joined with ',' */
 	const char *value;	/* trimmed and space-collapsed when signed */
@@ -42,8 +52,17 @@ struct mg_sigv4_output {
 	char signature[65];		/* lowercase hex */
 };
 
+/*
+ * Sign in with the key pair. On success every field of out is filled and
+ * owned by the caller (free with mg_sigv4_output_release); on failure out
+ * holds only NULLs and an empty signature. MG_EUSAGE names the input field
+ * that is unusable, MG_ETOOLARGE the bound that was passed. The derived
+ * keys are wiped before returning.
+ */
 int mg_sigv4_sign(const struct mg_sigv4_input *in, const char *access_key,
     const char *secret_key, struct mg_sigv4_output *out, struct mg_err *err);
+/* Wipe and free every string of out (the canonical request may hold a
+ * session token); safe on a zeroed or already released out. */
 void mg_sigv4_output_release(struct mg_sigv4_output *out);
 
 /* A parsed "AWS4-HMAC-SHA256 Credential=..., SignedHeaders=..., ..." */
@@ -56,13 +75,25 @@ struct mg_sigv4_auth {
 	char signature[65];
 };
 
+/*
+ * Parse an Authorization value. Spaces and tabs are allowed around the
+ * commas; the three components may come in any order, each exactly once.
+ * Fails with MG_EPARSE and a message naming the malformed part (never
+ * quoting the signature); out is zeroed on failure.
+ */
 int mg_sigv4_parse_authorization(const char *value, struct mg_sigv4_auth *out,
     struct mg_err *err);
 
-/* Compare two NUL-terminated strings in time independent of content. */
+/*
+ * Compare two NUL-terminated strings in time independent of content:
+ * 1 when equal, 0 when not (or when either is NULL).
+ */
 int mg_sigv4_equal(const char *a, const char *b);
 
-/* "20260101T000000Z" for t (UTC) into buf of at least 17 bytes. */
+/*
+ * "20260101T000000Z" for t (UTC) into buf of at least 17 bytes. A time
+ * outside years 0000-9999 gives "00000000T000000Z", which signing refuses.
+ */
 void mg_sigv4_amz_date(long long t, char *buf);
 
 /*
@@ -74,7 +105,7 @@ struct mg_buf;
 int mg_sigv4_uri_encode(struct mg_buf *out, const char *s, size_t n,
     int keep_slash);
 
-/* Lowercase hex SHA-256 of data into hex[65]. */
+/* Lowercase hex SHA-256 of data into hex[65]; data may be NULL if n is 0. */
 void mg_sha256_hex(const void *data, size_t n, char hex[65]);
 
 #endif

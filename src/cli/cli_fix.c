@@ -1,0 +1,344 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cli_fix.c: mmdsguard fix and mmdsguard rollback. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_cmds.h"
+#include "cli_msgs.h"
+#include "fix.h"
+#include "fixplan.h"
+
+static void
+on_progress(const char *msg, void *arg)
+{
+	char *clean = mg_strip_controls(msg);
+
+	(void)arg;
+	if (strncmp(msg, "WARNING: ", 9) == 0)
+		warnf("%s", clean ? clean + 9 : msg + 9);
+	else if (cli_msgs_level() >= CLI_NORMAL)
+		fprintf(stderr, "mmdsguard: %s\n", clean ? clean : msg);
+	free(clean);
+}
+
+/* Ask on the terminal; without one, only --yes may go ahead. */
+static int
+confirm(const struct cli_opts *o, const char *what)
+{
+	char line[16];
+
+	if (o->yes)
+		return 0;
+	if (!isatty(STDIN_FILENO)) {
+		helpf("refusing to %s without a terminal to confirm on; add "
+		    "--yes to go ahead", what);
+		return 2;
+	}
+	fprintf(stderr, "%s? Type 'yes' to go ahead: ", what);
+	fflush(stderr);
+	if (fgets(line, sizeof(line), stdin) == NULL ||
+	    strcmp(line, "yes\n") != 0) {
+		errorf("not confirmed; nothing was changed");
+		return 2;
+	}
+	return 0;
+}
+
+static void
+print_body(const json_t *body)
+{
+	json_t *shown = mg_redact(body);
+	char *text, *line, *save = NULL;
+
+	json_object_del(shown, "clientToken");
+	text = json_dumps(shown, JSON_INDENT(2) | JSON_SORT_KEYS);
+	for (line = text ? strtok_r(text, "\n", &save) : NULL; line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char *c = mg_strip_controls(line);
+
+		printf("      %s\n", c ? c : "");
+		free(c);
+	}
+	free(text);
+	json_decref(shown);
+}
+
+static void
+print_plan(const struct mg_fix *fix, const struct cli_env *env,
+    const struct cli_opts *o)
+{
+	size_t i, j, todo = 0, moves = 0;
+	json_t *p;
+
+	printf("Plan%s:\n", o->apply ? "" : " (nothing is changed without "
+	    "--apply)");
+	for (i = 0; i < fix->nitems; i++) {
+		const struct mg_fix_item *it = &fix->items[i];
+		const struct mg_target *t = &env->targets[it->target];
+		char *name = mg_strip_controls(it->runtime_name ?
+		    it->runtime_name : "-");
+
+		printf("\n%s (%s) in %s %s: %s\n", it->runtime_id, name,
+		    t->account ? t->account : "-", t->region,
+		    it->outcome == MG_OUT_PLANNED ? "to change" :
+		    mg_outcome_name(it->outcome));
+		free(name);
+		if (it->outcome != MG_OUT_PLANNED) {
+			printf("  %s\n", it->detail ? it->detail : "");
+			continue;
+		}
+		todo++;
+		if (it->body != NULL) {
+			printf("  UpdateAgentRuntime from version %s, every "
+			    "setting sent back as read; the only difference:\n"
+			    "    metadataConfiguration.requireMMDSV2: %s -> "
+			    "true\n", mg_json_str(it->pre,
+			    "agentRuntimeVersion"), it->flag_before);
+			if (strncmp(it->runtime_id, "harness_", 8) == 0)
+				printf("  note: the name suggests a harness "
+				    "owns this runtime; the service may refuse "
+				    "the update\n");
+			printf("    body (sensitive values redacted):\n");
+			print_body(it->body);
+		}
+		json_array_foreach(it->pinned, j, p) {
+			moves++;
+			printf("  endpoint %s serves version %s without MMDSv2: "
+			    "%s\n", mg_json_str(p, "name"),
+			    mg_json_str(p, "version"), o->repoint ? "will be "
+			    "moved to the new compliant version; its sessions "
+			    "then run the new version and managed session "
+			    "storage resets" : "stays pinned and noncompliant "
+			    "(add --repoint-endpoints to move it)");
+		}
+	}
+	printf("\n%zu runtime%s to change, %zu named endpoint%s serving "
+	    "noncompliant versions\n", todo, todo == 1 ? "" : "s", moves,
+	    moves == 1 ? "" : "s");
+}
+
+static void
+print_results(const struct mg_fix *fix)
+{
+	size_t i, j;
+	json_t *m;
+
+	printf("\nResults:\n");
+	for (i = 0; i < fix->nitems; i++) {
+		const struct mg_fix_item *it = &fix->items[i];
+
+		printf("  %-40s %-24s %s\n", it->runtime_id,
+		    mg_outcome_name(it->outcome), it->detail ? it->detail : "");
+		json_array_foreach(it->moved, j, m)
+			printf("    endpoint %s moved from version %s to %s\n",
+			    mg_json_str(m, "name"), mg_json_str(m, "from"),
+			    mg_json_str(m, "to"));
+	}
+}
+
+static int
+any_planned(const struct mg_fix *fix)
+{
+	size_t i;
+
+	for (i = 0; i < fix->nitems; i++)
+		if (fix->items[i].outcome == MG_OUT_PLANNED)
+			return 1;
+	return 0;
+}
+
+static void
+fill_fix_opts(const struct cli_opts *o, const struct cli_env *env,
+    struct mg_fix_opts *fo)
+{
+	memset(fo, 0, sizeof(*fo));
+	fo->apply = o->apply;
+	fo->repoint = o->repoint;
+	fo->allow_unknown = o->allow_unknown;
+	fo->wait_timeout_s = o->wait_timeout ? o->wait_timeout : 600;
+	fo->concurrency = o->concurrency ? o->concurrency : 4;
+	fo->client = env->client_opts;
+	fo->client.concurrency = 2;
+	fo->progress = on_progress;
+}
+
+static int
+open_journal(const struct cli_opts *o, struct mg_journal **j)
+{
+	struct mg_err err;
+	char *path;
+	int rc;
+
+	mg_err_clear(&err);
+	path = o->journal ? strdup(o->journal) : mg_journal_default_path();
+	if (path == NULL) {
+		errorf("out of memory");
+		return 5;
+	}
+	rc = mg_journal_open(path, j, &err);
+	if (rc != 0)
+		errorf("%s; choose another place with --journal FILE",
+		    err.msg);
+	else
+		fprintf(stderr, "mmdsguard: journal: %s\n", path);
+	free(path);
+	return rc != 0 ? 3 : 0;
+}
+
+int
+cmd_fix(const struct cli_opts *o)
+{
+	struct mg_journal *journal = NULL;
+	struct mg_fix_opts fo;
+	struct mg_report rep;
+	struct mg_fix fix;
+	struct cli_env env;
+	struct mg_err err;
+	int rc;
+
+	memset(&rep, 0, sizeof(rep));
+	memset(&fix, 0, sizeof(fix));
+	mg_err_clear(&err);
+	if (o->yes && !o->apply) {
+		helpf("--yes only means something with --apply");
+		return 2;
+	}
+	rc = cli_env_setup(o, 32, &env);
+	if (rc != 0)
+		goto cleanup;
+	rc = cli_run_audit(o, &env, MG_VERSIONS_SERVED, &rep);
+	if (rc != 0)
+		goto cleanup;
+	fill_fix_opts(o, &env, &fo);
+	if (mg_fix_plan(&rep, &fo, &fix, &err) != 0) {
+		errorf("%s", err.msg);
+		rc = 5;
+		goto cleanup;
+	}
+	print_plan(&fix, &env, o);
+	fflush(stdout);
+	if (!o->apply || !any_planned(&fix)) {
+		rc = any_planned(&fix) ? 1 : mg_fix_exit_code(&fix);
+		goto cleanup;
+	}
+	rc = confirm(o, "apply this plan");
+	if (rc != 0)
+		goto cleanup;
+	rc = open_journal(o, &journal);
+	if (rc != 0)
+		goto cleanup;
+	fo.journal = journal;
+	if (mg_fix_apply(&fix, env.targets, &fo, &err) != 0) {
+		errorf("%s", err.msg);
+		rc = 5;
+		goto cleanup;
+	}
+	print_results(&fix);
+	rc = mg_fix_exit_code(&fix);
+cleanup:
+	mg_journal_close(journal);
+	mg_fix_release(&fix);
+	mg_report_release(&rep);
+	cli_env_release(&env);
+	return rc;
+}
+
+int
+cmd_rollback(const struct cli_opts *o)
+{
+	struct mg_journal *journal = NULL;
+	struct mg_rollback rb;
+	struct mg_fix_opts fo;
+	struct cli_opts ro;
+	struct cli_env env;
+	struct mg_err err;
+	json_t *entries = NULL;
+	size_t i;
+	int rc;
+
+	memset(&rb, 0, sizeof(rb));
+	memset(&env, 0, sizeof(env));
+	mg_err_clear(&err);
+	if (o->journal == NULL) {
+		helpf("rollback needs --journal FILE (the journal of a fix)");
+		return 2;
+	}
+	if (mg_journal_read(o->journal, &entries, &err) != 0) {
+		errorf("%s", err.msg);
+		return err.code == MG_EIO ? 3 : 2;
+	}
+	if (mg_rollback_plan(entries, &rb, &err) != 0) {
+		errorf("%s", err.msg);
+		rc = 2;
+		goto cleanup;
+	}
+	printf("Rollback plan%s:\n", o->apply ? "" : " (nothing is changed "
+	    "without --apply)");
+	printf("A runtime version, once created, cannot be undone or deleted"
+	    " by this tool: the versions the fix created stay, and DEFAULT "
+	    "keeps serving the newest. Rollback moves named endpoints back to"
+	    " the versions they served before the fix.\n");
+	for (i = 0; i < rb.nitems; i++)
+		printf("  %s %s endpoint %s: version %s -> %s\n",
+		    rb.items[i].region, rb.items[i].runtime_id,
+		    rb.items[i].endpoint, rb.items[i].from,
+		    rb.items[i].back_to);
+	if (rb.nitems == 0) {
+		printf("  no endpoint moves recorded: nothing to roll back\n");
+		rc = 0;
+		goto cleanup;
+	}
+	if (!o->apply) {
+		rc = 0;
+		goto cleanup;
+	}
+	rc = confirm(o, "move these endpoints back");
+	if (rc != 0)
+		goto cleanup;
+	/* One target per region named in the journal. */
+	ro = *o;
+	{
+		static char regions[4096];
+
+		regions[0] = '\0';
+		for (i = 0; i < rb.nitems; i++) {
+			if (strstr(regions, rb.items[i].region) != NULL)
+				continue;
+			if (regions[0] != '\0')
+				strncat(regions, ",", sizeof(regions) -
+				    strlen(regions) - 1);
+			strncat(regions, rb.items[i].region, sizeof(regions) -
+			    strlen(regions) - 1);
+		}
+		ro.regions = regions;
+	}
+	rc = cli_env_setup(&ro, 2, &env);
+	if (rc != 0)
+		goto cleanup;
+	rc = open_journal(o, &journal);
+	if (rc != 0)
+		goto cleanup;
+	fill_fix_opts(o, &env, &fo);
+	fo.journal = journal;
+	if (mg_rollback_apply(&rb, env.targets, env.ntargets, &fo, &err)) {
+		errorf("%s", err.msg);
+		rc = 5;
+		goto cleanup;
+	}
+	rc = 0;
+	for (i = 0; i < rb.nitems; i++) {
+		printf("  %s endpoint %s: %s\n", rb.items[i].runtime_id,
+		    rb.items[i].endpoint, rb.items[i].detail ?
+		    rb.items[i].detail : mg_outcome_name(rb.items[i].outcome));
+		if (rb.items[i].outcome != MG_OUT_FIXED)
+			rc = 1;
+	}
+cleanup:
+	mg_journal_close(journal);
+	mg_rollback_release(&rb);
+	json_decref(entries);
+	cli_env_release(&env);
+	return rc;
+}

@@ -1,0 +1,992 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* fix.c: plan, apply and verify MMDSv2 fixes; roll endpoints back. */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "fix.h"
+#include "fixplan.h"
+
+#define CONFLICT_ROUNDS 3
+
+const char *
+mg_outcome_name(enum mg_outcome o)
+{
+	static const char *const names[] = {
+		[MG_OUT_PLANNED] = "planned", [MG_OUT_FIXED] = "fixed",
+		[MG_OUT_ALREADY] = "already compliant",
+		[MG_OUT_SKIPPED] = "skipped", [MG_OUT_REFUSED] = "refused",
+		[MG_OUT_FAILED] = "failed",
+		[MG_OUT_CHANGED] = "changed by someone else",
+		[MG_OUT_TIMEOUT] = "verification timed out",
+	};
+
+	return names[o];
+}
+
+static void
+set_outcome(struct mg_fix_item *it, enum mg_outcome o, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+set_outcome(struct mg_fix_item *it, enum mg_outcome o, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	it->outcome = o;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(it->detail);
+	it->detail = mg_strip_controls(buf);
+}
+
+static struct mg_fix_item *
+item_for(struct mg_fix *fix, const struct mg_finding *f)
+{
+	struct mg_fix_item *it;
+	size_t i;
+
+	for (i = 0; i < fix->nitems; i++) {
+		it = &fix->items[i];
+		if (it->target == f->target &&
+		    strcmp(it->runtime_id, f->runtime_id) == 0)
+			return it;
+	}
+	it = &fix->items[fix->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->target = f->target;
+	it->runtime_id = strdup(f->runtime_id);
+	it->runtime_name = f->runtime_name ? strdup(f->runtime_name) : NULL;
+	it->pinned = json_array();
+	it->moved = json_array();
+	it->warnings = json_array();
+	it->outcome = MG_OUT_ALREADY;
+	return it;
+}
+
+static long
+version_num(const char *v)
+{
+	return v ? strtol(v, NULL, 10) : 0;
+}
+
+/* Fold one finding into its runtime's item. */
+static void
+plan_finding(struct mg_fix_item *it, const struct mg_finding *f)
+{
+	size_t i;
+	json_t *n;
+
+	if (f->verdict == MG_UNKNOWN) {
+		if (it->outcome != MG_OUT_SKIPPED)
+			set_outcome(it, MG_OUT_SKIPPED, "could not be read "
+			    "(%s): %s", f->reason ? f->reason : "unknown",
+			    f->reason_text ? f->reason_text : "");
+		return;
+	}
+	if (f->config != NULL && (it->pre == NULL ||
+	    version_num(f->version) > version_num(mg_json_str(it->pre,
+	    "agentRuntimeVersion")))) {
+		json_decref(it->pre);
+		it->pre = json_incref(f->config);
+	}
+	if (f->verdict != MG_NONCOMPLIANT)
+		return;
+	json_array_foreach(f->endpoints, i, n) {
+		json_t *p;
+
+		if (strcmp(json_string_value(n), "DEFAULT") == 0)
+			continue;
+		p = json_pack("{s:s, s:s}", "name", json_string_value(n),
+		    "version", f->version ? f->version : "");
+		json_array_append_new(it->pinned, p);
+	}
+}
+
+static void
+plan_item(struct mg_fix_item *it, const struct mg_fix_opts *o)
+{
+	const char *status, *newest;
+	struct mg_err err;
+	char buf[64];
+	json_t *mc, *flag;
+	size_t i;
+	json_t *p;
+
+	if (it->outcome == MG_OUT_SKIPPED || it->pre == NULL) {
+		if (it->pre == NULL && it->outcome != MG_OUT_SKIPPED)
+			set_outcome(it, MG_OUT_SKIPPED, "could not be read");
+		return;
+	}
+	newest = mg_json_str(it->pre, "agentRuntimeVersion");
+	mc = json_object_get(it->pre, "metadataConfiguration");
+	flag = json_object_get(mc, "requireMMDSV2");
+	it->newest_noncompliant = !json_is_true(flag);
+	it->flag_before = strdup(mg_flag_text(it->pre, buf, sizeof(buf)));
+	/* A pinned endpoint on the newest version is not pinned at all. */
+	for (i = json_array_size(it->pinned); i-- > 0;) {
+		p = json_array_get(it->pinned, i);
+		if (newest && strcmp(mg_json_str(p, "version"), newest) == 0 &&
+		    !it->newest_noncompliant)
+			json_array_remove(it->pinned, i);
+	}
+	if (!it->newest_noncompliant && json_array_size(it->pinned) == 0) {
+		set_outcome(it, MG_OUT_ALREADY, "every served version requires "
+		    "MMDSv2");
+		return;
+	}
+	if (it->newest_noncompliant) {
+		status = mg_json_str(it->pre, "status");
+		if (status == NULL || strcmp(status, "READY") != 0) {
+			set_outcome(it, MG_OUT_SKIPPED, "not READY (status %s);"
+			    " run the fix again once it is READY",
+			    status ? status : "unknown");
+			return;
+		}
+		mg_err_clear(&err);
+		if (mg_fix_body(it->pre, o->allow_unknown, &it->body,
+		    &err) != 0) {
+			set_outcome(it, MG_OUT_SKIPPED, "%s in GetAgentRuntime; "
+			    "not touched, since an update could lose it (use "
+			    "--allow-unknown-fields to echo it as received)",
+			    err.msg);
+			return;
+		}
+	}
+	if (!it->newest_noncompliant && !o->repoint) {
+		set_outcome(it, MG_OUT_SKIPPED, "endpoint left pinned: the "
+		    "newest version is compliant but a named endpoint serves "
+		    "an older one (use --repoint-endpoints)");
+		return;
+	}
+	set_outcome(it, MG_OUT_PLANNED, "%s", it->newest_noncompliant ?
+	    "update the runtime to require MMDSv2" :
+	    "move pinned endpoints to the newest version");
+}
+
+int
+mg_fix_plan(const struct mg_report *rep, const struct mg_fix_opts *o,
+    struct mg_fix *fix, struct mg_err *err)
+{
+	size_t i;
+
+	memset(fix, 0, sizeof(*fix));
+	fix->items = calloc(rep->nfindings ? rep->nfindings : 1,
+	    sizeof(*fix->items));
+	if (fix->items == NULL)
+		return mg_err_set(err, MG_ENOMEM, "out of memory");
+	for (i = 0; i < rep->nfindings; i++) {
+		const struct mg_finding *f = rep->findings[i];
+
+		if (f->runtime_id == NULL)
+			continue;
+		plan_finding(item_for(fix, f), f);
+	}
+	for (i = 0; i < fix->nitems; i++)
+		plan_item(&fix->items[i], o);
+	return 0;
+}
+
+void
+mg_fix_release(struct mg_fix *fix)
+{
+	size_t i;
+
+	for (i = 0; i < fix->nitems; i++) {
+		struct mg_fix_item *it = &fix->items[i];
+
+		free(it->runtime_id);
+		free(it->runtime_name);
+		json_decref(it->pre);
+		json_decref(it->body);
+		free(it->flag_before);
+		json_decref(it->pinned);
+		free(it->detail);
+		free(it->new_version);
+		json_decref(it->moved);
+		json_decref(it->warnings);
+	}
+	free(fix->items);
+	memset(fix, 0, sizeof(*fix));
+}
+
+int
+mg_fix_exit_code(const struct mg_fix *fix)
+{
+	int timeout = 0, bad = 0;
+	size_t i;
+
+	for (i = 0; i < fix->nitems; i++) {
+		switch (fix->items[i].outcome) {
+		case MG_OUT_FIXED:
+		case MG_OUT_ALREADY:
+			break;
+		case MG_OUT_TIMEOUT:
+			timeout = 1;
+			break;
+		default:
+			bad = 1;
+			break;
+		}
+	}
+	return bad ? 1 : timeout ? 4 : 0;
+}
+
+/* ---- applying ---------------------------------------------------- */
+
+struct worker {
+	struct mg_fix *fix;
+	struct mg_target *targets;
+	const struct mg_fix_opts *o;
+	struct mg_client *client;
+	size_t *next;
+	pthread_mutex_t *lock;
+	const char *ep_action;		/* journal name of endpoint moves */
+	int failed;
+	struct mg_err err;
+};
+
+static void
+progress(const struct mg_fix_opts *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+progress(const struct mg_fix_opts *o, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (o->progress == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	o->progress(buf, o->progress_arg);
+}
+
+static void
+warn_item(struct mg_fix_item *it, const struct mg_fix_opts *o,
+    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+warn_item(struct mg_fix_item *it, const struct mg_fix_opts *o,
+    const char *fmt, ...)
+{
+	char buf[1024], *clean;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	clean = mg_strip_controls(buf);
+	if (clean != NULL)
+		json_array_append_new(it->warnings, json_string(clean));
+	progress(o, "WARNING: %s", clean ? clean : buf);
+	free(clean);
+}
+
+static void
+journal(struct worker *w, struct mg_fix_item *it, json_t *entry)
+{
+	const struct mg_target *t;
+	struct mg_err err;
+
+	if (w->o->journal == NULL) {
+		json_decref(entry);
+		return;
+	}
+	t = &w->targets[it->target];
+	if (t->account != NULL)
+		json_object_set_new(entry, "account", json_string(t->account));
+	json_object_set_new(entry, "region", json_string(t->region));
+	json_object_set_new(entry, "runtimeId", json_string(it->runtime_id));
+	mg_err_clear(&err);
+	if (mg_journal_append(w->o->journal, entry, &err) != 0)
+		warn_item(it, w->o, "%s", err.msg);
+	json_decref(entry);
+}
+
+/* Send one call and wait for it; NULL only when nothing could be sent. */
+static struct mg_call *
+send_call(struct worker *w, struct mg_target *t, enum mg_opclass cls,
+    const char *op, const char *method, char *path, char *query,
+    const json_t *body)
+{
+	struct mg_call *call;
+
+	call = mg_call_new(t, cls, op, method);
+	if (call == NULL) {
+		free(path);
+		free(query);
+		return NULL;
+	}
+	call->path = path;
+	call->query = query;
+	if (body != NULL)
+		call->body = json_dumps(body, JSON_COMPACT);
+	if (call->path == NULL || (body != NULL && call->body == NULL) ||
+	    mg_call_sync(w->client, call, &w->err) != 0) {
+		mg_call_free(call);
+		return NULL;
+	}
+	return call;
+}
+
+static json_t *
+call_json(const struct mg_call *call)
+{
+	json_t *v = json_loadb(call->resp.data ? call->resp.data : "",
+	    call->resp.len, 0, NULL);
+
+	if (!json_is_object(v)) {
+		json_decref(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* GetAgentRuntime (version NULL: the newest); the call for errors. */
+static json_t *
+get_runtime(struct worker *w, struct mg_fix_item *it, const char *version,
+    struct mg_call **callp)
+{
+	struct mg_target *t = &w->targets[it->target];
+	struct mg_call *call;
+	char *query = NULL;
+	json_t *v = NULL;
+
+	if (version != NULL && asprintf(&query, "version=%s", version) < 0)
+		return NULL;
+	call = send_call(w, t, MG_OP_GET, "GetAgentRuntime", "GET",
+	    mg_path_runtime(it->runtime_id, ""), query, NULL);
+	if (call != NULL && call->status == 200)
+		v = call_json(call);
+	if (callp != NULL)
+		*callp = call;
+	else
+		mg_call_free(call);
+	return v;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+enum wait_result { WAIT_READY, WAIT_FAILED, WAIT_TIMEOUT, WAIT_ERROR };
+
+/*
+ * Poll until the runtime (version NULL) or that exact version is READY.
+ * *out gets the READY answer. A version that is not visible yet (404) or
+ * still reads UPDATING is waited for; any other error ends the wait.
+ */
+static enum wait_result
+wait_ready(struct worker *w, struct mg_fix_item *it, const char *version,
+    json_t **out, char *why, size_t whylen)
+{
+	double deadline = mg_now_mono() + (double)w->o->wait_timeout_s;
+	long delay = w->o->poll_ms > 0 ? w->o->poll_ms : 250;
+	struct mg_call *call = NULL;
+	const char *st, *got;
+	json_t *v;
+
+	*out = NULL;
+	for (;;) {
+		v = get_runtime(w, it, version, &call);
+		if (call == NULL) {
+			snprintf(why, whylen, "%s", w->err.msg);
+			return WAIT_ERROR;
+		}
+		if (v == NULL && call->status != 404) {
+			mg_call_describe(call, why, whylen);
+			mg_call_free(call);
+			return WAIT_ERROR;
+		}
+		mg_call_free(call);
+		st = mg_json_str(v, "status");
+		got = mg_json_str(v, "agentRuntimeVersion");
+		if (v != NULL && st != NULL && strcmp(st, "READY") == 0 &&
+		    (version == NULL || (got && strcmp(got, version) == 0))) {
+			*out = v;
+			return WAIT_READY;
+		}
+		if (st != NULL && (strcmp(st, "UPDATE_FAILED") == 0 ||
+		    strcmp(st, "CREATE_FAILED") == 0)) {
+			snprintf(why, whylen, "status %s%s%s", st,
+			    mg_json_str(v, "failureReason") ? ": " : "",
+			    mg_json_str(v, "failureReason") ?
+			    mg_json_str(v, "failureReason") : "");
+			*out = v;
+			return WAIT_FAILED;
+		}
+		json_decref(v);
+		if (mg_now_mono() + (double)delay / 1000 > deadline) {
+			snprintf(why, whylen, "not READY after %ld seconds",
+			    w->o->wait_timeout_s);
+			return WAIT_TIMEOUT;
+		}
+		sleep_ms(delay);
+		if (delay < 2000)
+			delay = delay * 3 / 2;
+	}
+}
+
+static int
+message_names(const struct mg_call *call, const char *word)
+{
+	return (call->err_msg != NULL && strstr(call->err_msg, word)) ||
+	    (call->resp.data != NULL && strstr(call->resp.data, word));
+}
+
+/* After a refused or failed update: did anything change anyway? */
+static void
+read_back(struct worker *w, struct mg_fix_item *it, const json_t *pre)
+{
+	json_t *now, *diff, *e;
+	char *text;
+
+	now = get_runtime(w, it, NULL, NULL);
+	if (now == NULL) {
+		warn_item(it, w->o, "%s: could not read the runtime back after "
+		    "a failed update; check it by hand", it->runtime_id);
+		return;
+	}
+	diff = mg_config_diff(pre, now, 0);
+	e = json_pack("{s:s, s:s?, s:O}", "action", "read-back",
+	    "version", mg_json_str(now, "agentRuntimeVersion"),
+	    "changed", diff);
+	json_object_set_new(e, "image", mg_redact(now));
+	journal(w, it, e);
+	if (json_array_size(diff) > 0 || strcmp(mg_json_str(pre,
+	    "agentRuntimeVersion") ? mg_json_str(pre, "agentRuntimeVersion") :
+	    "", mg_json_str(now, "agentRuntimeVersion") ?
+	    mg_json_str(now, "agentRuntimeVersion") : "") != 0) {
+		text = json_dumps(diff, JSON_COMPACT);
+		warn_item(it, w->o, "%s CHANGED although the update failed: now "
+		    "version %s, fields %s differ from before; compare it with "
+		    "the journal", it->runtime_id,
+		    mg_json_str(now, "agentRuntimeVersion") ?
+		    mg_json_str(now, "agentRuntimeVersion") : "?",
+		    text ? text : "[]");
+		free(text);
+	}
+	json_decref(diff);
+	json_decref(now);
+}
+
+/* Verify the new version: the flag is true, nothing else moved. */
+static void
+verify(struct worker *w, struct mg_fix_item *it, const json_t *pre,
+    const json_t *got)
+{
+	json_t *diff, *flag;
+	char *text;
+
+	flag = json_object_get(json_object_get(got, "metadataConfiguration"),
+	    "requireMMDSV2");
+	diff = mg_config_diff(pre, got, 1);
+	journal(w, it, json_pack("{s:s, s:s, s:b, s:O}", "action", "verify",
+	    "version", it->new_version, "flagTrue", json_is_true(flag),
+	    "differences", diff));
+	if (!json_is_true(flag))
+		set_outcome(it, MG_OUT_FAILED, "version %s was created but "
+		    "does not read back requireMMDSV2 true", it->new_version);
+	else if (json_array_size(diff) > 0) {
+		text = json_dumps(diff, JSON_COMPACT);
+		set_outcome(it, MG_OUT_FAILED, "version %s differs from version"
+		    " %s in %s besides the flag: the update lost or changed "
+		    "settings; see the journal", it->new_version,
+		    mg_json_str(pre, "agentRuntimeVersion"), text ? text : "?");
+		free(text);
+	} else
+		set_outcome(it, MG_OUT_FIXED, "version %s requires MMDSv2 and "
+		    "matches version %s in every other field", it->new_version,
+		    mg_json_str(pre, "agentRuntimeVersion"));
+	json_decref(diff);
+}
+
+/*
+ * One UpdateAgentRuntime with everything the facts warn about: conflicts
+ * rebuild from a fresh read, a refused requireServiceS3Endpoint is
+ * retried once without it, harness-owned runtimes are left alone.
+ */
+static void
+update_runtime(struct worker *w, struct mg_fix_item *it)
+{
+	struct mg_target *t = &w->targets[it->target];
+	json_t *pre = json_incref(it->pre), *body = NULL, *ans, *got = NULL;
+	struct mg_call *call = NULL;
+	int rounds = 0, dropped_s3 = 0;
+	char token[64], why[600];
+	const char *ver;
+	enum wait_result wr;
+
+	for (;;) {
+		struct mg_err err;
+
+		json_decref(body);
+		body = NULL;
+		mg_err_clear(&err);
+		if (mg_fix_body(pre, w->o->allow_unknown, &body, &err) != 0) {
+			set_outcome(it, MG_OUT_SKIPPED, "%s", err.msg);
+			goto cleanup;
+		}
+		if (dropped_s3)
+			mg_fix_drop_s3_endpoint(body);
+		ver = mg_json_str(pre, "agentRuntimeVersion");
+		mg_fix_client_token(it->runtime_id, ver ? ver : "", body,
+		    dropped_s3 ? "without-s3-endpoint" : NULL, token);
+		json_object_set_new(body, "clientToken", json_string(token));
+		{
+			json_t *e = json_pack("{s:s, s:s, s:s?, s:s, s:b}",
+			    "action", "update-runtime", "phase", "before",
+			    "fromVersion", ver, "clientToken", token,
+			    "withoutS3Endpoint", dropped_s3);
+
+			json_object_set_new(e, "preImage", mg_redact(pre));
+			json_object_set_new(e, "body", mg_redact(body));
+			journal(w, it, e);
+		}
+		progress(w->o, "%s: updating version %s (clientToken %s)",
+		    it->runtime_id, ver ? ver : "?", token);
+		mg_call_free(call);
+		call = send_call(w, t, MG_OP_MUTATE, "UpdateAgentRuntime", "PUT",
+		    mg_path_runtime(it->runtime_id, ""), NULL, body);
+		if (call == NULL) {
+			set_outcome(it, MG_OUT_FAILED, "%s", w->err.msg);
+			goto cleanup;
+		}
+		if (call->status == 202 || call->status == 200)
+			break;
+		mg_call_describe(call, why, sizeof(why));
+		journal(w, it, json_pack("{s:s, s:s, s:i, s:s?, s:s}",
+		    "action", "update-runtime", "phase", "refused", "status",
+		    (int)call->status, "error", call->err_code, "message",
+		    why));
+		if (call->err_code != NULL &&
+		    strcmp(call->err_code, "ConflictException") == 0 &&
+		    rounds++ < CONFLICT_ROUNDS) {
+			/* Someone else is updating: wait, read, rebuild. */
+			progress(w->o, "%s: conflict (another update in "
+			    "progress); waiting for READY", it->runtime_id);
+			wr = wait_ready(w, it, NULL, &ans, why, sizeof(why));
+			if (wr != WAIT_READY) {
+				json_decref(ans);
+				set_outcome(it, wr == WAIT_TIMEOUT ?
+				    MG_OUT_TIMEOUT : MG_OUT_CHANGED, "another "
+				    "update was in progress and the runtime did "
+				    "not settle: %s", why);
+				goto cleanup;
+			}
+			json_decref(pre);
+			pre = ans;
+			if (json_is_true(json_object_get(json_object_get(pre,
+			    "metadataConfiguration"), "requireMMDSV2"))) {
+				set_outcome(it, MG_OUT_CHANGED, "someone else "
+				    "updated the runtime during the fix; version "
+				    "%s already requires MMDSv2",
+				    mg_json_str(pre, "agentRuntimeVersion"));
+				goto cleanup;
+			}
+			continue;
+		}
+		if (call->status == 400 && !dropped_s3 &&
+		    message_names(call, "requireServiceS3Endpoint") &&
+		    mg_fix_drop_s3_endpoint(body)) {
+			progress(w->o, "%s: the service refused "
+			    "requireServiceS3Endpoint; retrying once without "
+			    "it", it->runtime_id);
+			dropped_s3 = 1;
+			continue;
+		}
+		if (call->status == 400 && (message_names(call, "harness") ||
+		    message_names(call, "Harness"))) {
+			set_outcome(it, MG_OUT_SKIPPED, "owned by a harness: %s; "
+			    "change it through the harness that owns it",
+			    call->err_msg ? call->err_msg : why);
+			read_back(w, it, pre);
+			goto cleanup;
+		}
+		set_outcome(it, call->status >= 400 && call->status < 500 ?
+		    MG_OUT_REFUSED : MG_OUT_FAILED, "%s", why);
+		read_back(w, it, pre);
+		goto cleanup;
+	}
+	ans = call_json(call);
+	ver = mg_json_str(ans, "agentRuntimeVersion");
+	it->new_version = ver ? strdup(ver) : NULL;
+	journal(w, it, json_pack("{s:s, s:s, s:i, s:s?, s:s}", "action",
+	    "update-runtime", "phase", "accepted", "status", (int)call->status,
+	    "newVersion", ver, "clientToken", token));
+	json_decref(ans);
+	if (it->new_version == NULL || !mg_version_valid(it->new_version)) {
+		set_outcome(it, MG_OUT_FAILED, "the update was accepted but the "
+		    "answer names no valid new version");
+		read_back(w, it, pre);
+		goto cleanup;
+	}
+	progress(w->o, "%s: version %s accepted; waiting for it to be READY",
+	    it->runtime_id, it->new_version);
+	wr = wait_ready(w, it, it->new_version, &got, why, sizeof(why));
+	if (wr == WAIT_TIMEOUT) {
+		set_outcome(it, MG_OUT_TIMEOUT, "version %s: %s",
+		    it->new_version, why);
+		goto cleanup;
+	}
+	if (wr != WAIT_READY) {
+		set_outcome(it, MG_OUT_FAILED, "version %s: %s",
+		    it->new_version, why);
+		goto cleanup;
+	}
+	if (dropped_s3)
+		progress(w->o, "%s: checking that requireServiceS3Endpoint "
+		    "kept its value", it->runtime_id);
+	verify(w, it, pre, got);
+cleanup:
+	json_decref(got);
+	json_decref(body);
+	json_decref(pre);
+	mg_call_free(call);
+}
+
+/* Move one named endpoint to version to, and wait until it serves it. */
+static int
+repoint_endpoint(struct worker *w, struct mg_fix_item *it, const char *name,
+    const char *from, const char *to)
+{
+	struct mg_target *t = &w->targets[it->target];
+	double deadline = mg_now_mono() + (double)w->o->wait_timeout_s;
+	struct mg_call *call = NULL;
+	char token[64], why[600], *suffix = NULL;
+	json_t *body = NULL, *ep;
+	long delay = 250;
+	int rc = -1;
+	struct mg_buf b;
+
+	mg_buf_init(&b, 1024);
+	if (mg_buf_addstr(&b, "runtime-endpoints/") || mg_url_encode(&b, name) ||
+	    mg_buf_addch(&b, '/'))
+		goto cleanup;
+	suffix = mg_buf_detach(&b);
+	body = json_pack("{s:s}", "agentRuntimeVersion", to);
+	mg_fix_client_token(it->runtime_id, name, body, from, token);
+	json_object_set_new(body, "clientToken", json_string(token));
+	journal(w, it, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "action",
+	    w->ep_action, "phase", "before", "endpoint", name,
+	    "fromVersion", from, "toVersion", to, "clientToken", token));
+	call = send_call(w, t, MG_OP_MUTATE, "UpdateAgentRuntimeEndpoint",
+	    "PUT", mg_path_runtime(it->runtime_id, suffix), NULL, body);
+	if (call == NULL || (call->status != 202 && call->status != 200)) {
+		if (call != NULL)
+			mg_call_describe(call, why, sizeof(why));
+		else
+			snprintf(why, sizeof(why), "%s", w->err.msg);
+		journal(w, it, json_pack("{s:s, s:s, s:s, s:s}", "action",
+		    w->ep_action, "phase", "refused", "endpoint", name,
+		    "message", why));
+		warn_item(it, w->o, "endpoint %s of %s was not moved: %s", name,
+		    it->runtime_id, why);
+		goto cleanup;
+	}
+	journal(w, it, json_pack("{s:s, s:s, s:s, s:s, s:s}", "action",
+	    w->ep_action, "phase", "accepted", "endpoint", name,
+	    "fromVersion", from, "toVersion", to));
+	for (;;) {
+		const char *live, *st;
+
+		mg_call_free(call);
+		call = send_call(w, t, MG_OP_GET, "GetAgentRuntimeEndpoint",
+		    "GET", mg_path_runtime(it->runtime_id, suffix), NULL, NULL);
+		ep = call && call->status == 200 ? call_json(call) : NULL;
+		live = mg_json_str(ep, "liveVersion");
+		st = mg_json_str(ep, "status");
+		if (st && live && strcmp(st, "READY") == 0 &&
+		    strcmp(live, to) == 0) {
+			json_decref(ep);
+			break;
+		}
+		json_decref(ep);
+		if (mg_now_mono() + (double)delay / 1000 > deadline) {
+			warn_item(it, w->o, "endpoint %s of %s did not reach "
+			    "version %s within %ld seconds", name,
+			    it->runtime_id, to, w->o->wait_timeout_s);
+			goto cleanup;
+		}
+		sleep_ms(delay);
+		if (delay < 2000)
+			delay = delay * 3 / 2;
+	}
+	journal(w, it, json_pack("{s:s, s:s, s:s, s:s}", "action",
+	    w->ep_action, "phase", "done", "endpoint", name, "liveVersion",
+	    to));
+	json_array_append_new(it->moved, json_pack("{s:s, s:s, s:s}", "name",
+	    name, "from", from, "to", to));
+	rc = 0;
+cleanup:
+	mg_buf_release(&b);
+	free(suffix);
+	json_decref(body);
+	mg_call_free(call);
+	return rc;
+}
+
+static void
+fix_one(struct worker *w, struct mg_fix_item *it)
+{
+	const char *newest = mg_json_str(it->pre, "agentRuntimeVersion");
+	json_t *p, *fresh;
+	size_t i, failed = 0;
+	const char *to;
+
+	if (it->newest_noncompliant) {
+		/* Never act on the audit's copy: read the runtime again. */
+		fresh = get_runtime(w, it, NULL, NULL);
+		if (fresh != NULL) {
+			json_decref(it->pre);
+			it->pre = fresh;
+		}
+		update_runtime(w, it);
+		if (it->outcome != MG_OUT_FIXED)
+			return;
+		to = it->new_version;
+	} else
+		to = newest;
+	if (json_array_size(it->pinned) == 0) {
+		if (!it->newest_noncompliant)
+			set_outcome(it, MG_OUT_ALREADY, "nothing to change");
+		return;
+	}
+	if (!w->o->repoint) {
+		set_outcome(it, MG_OUT_SKIPPED, "endpoint left pinned: %zu "
+		    "named endpoint(s) still serve a version without MMDSv2 "
+		    "(use --repoint-endpoints)", json_array_size(it->pinned));
+		return;
+	}
+	json_array_foreach(it->pinned, i, p)
+		if (repoint_endpoint(w, it, mg_json_str(p, "name"),
+		    mg_json_str(p, "version"), to) != 0)
+			failed++;
+	if (failed > 0)
+		set_outcome(it, MG_OUT_FAILED, "%zu endpoint(s) could not be "
+		    "moved to version %s", failed, to);
+	else if (!it->newest_noncompliant)
+		set_outcome(it, MG_OUT_FIXED, "named endpoints moved to "
+		    "version %s", to);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct mg_fix_item *it;
+	size_t i;
+
+	for (;;) {
+		pthread_mutex_lock(w->lock);
+		i = (*w->next)++;
+		pthread_mutex_unlock(w->lock);
+		if (i >= w->fix->nitems)
+			break;
+		it = &w->fix->items[i];
+		if (it->outcome != MG_OUT_PLANNED)
+			continue;
+		fix_one(w, it);
+		progress(w->o, "%s: %s%s%s", it->runtime_id,
+		    mg_outcome_name(it->outcome), it->detail ? ": " : "",
+		    it->detail ? it->detail : "");
+	}
+	return NULL;
+}
+
+int
+mg_fix_apply(struct mg_fix *fix, struct mg_target *targets,
+    const struct mg_fix_opts *o, struct mg_err *err)
+{
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	struct worker *ws = NULL;
+	pthread_t *th = NULL;
+	size_t next = 0;
+	int n, i, started = 0, rc = -1;
+
+	n = o->concurrency > 0 ? o->concurrency : 4;
+	ws = calloc((size_t)n, sizeof(*ws));
+	th = calloc((size_t)n, sizeof(*th));
+	if (ws == NULL || th == NULL) {
+		mg_err_set(err, MG_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		ws[i].fix = fix;
+		ws[i].targets = targets;
+		ws[i].o = o;
+		ws[i].next = &next;
+		ws[i].lock = &lock;
+		ws[i].ep_action = "update-endpoint";
+		if (mg_client_new(&o->client, &ws[i].client, err) != 0)
+			goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&th[i], NULL, worker_main, &ws[i]) != 0) {
+			mg_err_set(err, MG_EINTERNAL, "cannot start a thread");
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (started == n)
+		rc = 0;
+cleanup:
+	for (i = 0; ws != NULL && i < n; i++)
+		mg_client_free(ws[i].client);
+	free(ws);
+	free(th);
+	return rc;
+}
+
+/* ---- rollback ---------------------------------------------------- */
+
+static struct mg_rollback_item *
+rb_find(struct mg_rollback *rb, const char *region, const char *id,
+    const char *ep)
+{
+	size_t i;
+
+	for (i = 0; i < rb->nitems; i++)
+		if (strcmp(rb->items[i].region, region) == 0 &&
+		    strcmp(rb->items[i].runtime_id, id) == 0 &&
+		    strcmp(rb->items[i].endpoint, ep) == 0)
+			return &rb->items[i];
+	return NULL;
+}
+
+int
+mg_rollback_plan(const json_t *entries, struct mg_rollback *rb,
+    struct mg_err *err)
+{
+	struct mg_rollback_item *it;
+	const char *region, *id, *ep, *from, *to;
+	size_t i;
+	json_t *e;
+
+	memset(rb, 0, sizeof(*rb));
+	rb->items = calloc(json_array_size(entries) + 1, sizeof(*rb->items));
+	if (rb->items == NULL)
+		return mg_err_set(err, MG_ENOMEM, "out of memory");
+	json_array_foreach(entries, i, e) {
+		const char *action = mg_json_str(e, "action");
+		const char *phase = mg_json_str(e, "phase");
+
+		if (action == NULL || phase == NULL ||
+		    strcmp(phase, "accepted") != 0 ||
+		    strcmp(action, "update-endpoint") != 0)
+			continue;
+		region = mg_json_str(e, "region");
+		id = mg_json_str(e, "runtimeId");
+		ep = mg_json_str(e, "endpoint");
+		from = mg_json_str(e, "fromVersion");
+		to = mg_json_str(e, "toVersion");
+		if (!region || !id || !ep || !from || !to)
+			return mg_err_set(err, MG_EPARSE, "journal entry %zu "
+			    "lacks region, runtimeId, endpoint or versions",
+			    i + 1);
+		it = rb_find(rb, region, id, ep);
+		if (it != NULL) {
+			/* The earliest "from" is what it served before. */
+			free(it->from);
+			it->from = strdup(to);
+			continue;
+		}
+		it = &rb->items[rb->nitems++];
+		it->account = mg_json_str(e, "account") ?
+		    strdup(mg_json_str(e, "account")) : NULL;
+		it->region = strdup(region);
+		it->runtime_id = strdup(id);
+		it->endpoint = strdup(ep);
+		it->back_to = strdup(from);
+		it->from = strdup(to);
+		it->outcome = MG_OUT_PLANNED;
+	}
+	return 0;
+}
+
+void
+mg_rollback_release(struct mg_rollback *rb)
+{
+	size_t i;
+
+	for (i = 0; i < rb->nitems; i++) {
+		free(rb->items[i].account);
+		free(rb->items[i].region);
+		free(rb->items[i].runtime_id);
+		free(rb->items[i].endpoint);
+		free(rb->items[i].back_to);
+		free(rb->items[i].from);
+		free(rb->items[i].detail);
+	}
+	free(rb->items);
+	memset(rb, 0, sizeof(*rb));
+}
+
+int
+mg_rollback_apply(struct mg_rollback *rb, struct mg_target *targets,
+    size_t ntargets, const struct mg_fix_opts *o, struct mg_err *err)
+{
+	struct mg_fix fake;
+	struct mg_fix_item fi;
+	struct worker w;
+	size_t i, t;
+	int rc = -1;
+
+	memset(&w, 0, sizeof(w));
+	memset(&fake, 0, sizeof(fake));
+	w.fix = &fake;
+	w.ep_action = "rollback-endpoint";
+	w.targets = targets;
+	w.o = o;
+	if (mg_client_new(&o->client, &w.client, err) != 0)
+		return -1;
+	for (i = 0; i < rb->nitems; i++) {
+		struct mg_rollback_item *it = &rb->items[i];
+
+		for (t = 0; t < ntargets; t++)
+			if (strcmp(targets[t].region, it->region) == 0)
+				break;
+		if (t == ntargets) {
+			mg_err_set(err, MG_EINTERNAL, "no target for region "
+			    "'%s'", it->region);
+			goto cleanup;
+		}
+		memset(&fi, 0, sizeof(fi));
+		fi.target = t;
+		fi.runtime_id = it->runtime_id;
+		fi.moved = json_array();
+		fi.warnings = json_array();
+		if (repoint_endpoint(&w, &fi, it->endpoint, it->from,
+		    it->back_to) == 0) {
+			it->outcome = MG_OUT_FIXED;
+			it->detail = strdup("moved back");
+		} else {
+			it->outcome = MG_OUT_FAILED;
+			it->detail = json_array_size(fi.warnings) ?
+			    strdup(json_string_value(json_array_get(
+			    fi.warnings, 0))) : strdup("not moved");
+		}
+		json_decref(fi.moved);
+		json_decref(fi.warnings);
+	}
+	rc = 0;
+cleanup:
+	mg_client_free(w.client);
+	return rc;
+}
