@@ -2,9 +2,11 @@
 /* cli_msgs.c: errors, warnings, notes and usage hints on stderr. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "aws.h"
 #include "cli_msgs.h"
+#include "finding.h"
 
 static enum cli_level msg_level = CLI_NORMAL;
 
@@ -20,12 +22,20 @@ cli_msgs_level(void)
 	return msg_level;
 }
 
+/*
+ * Every message is one line without control characters: text from a
+ * server (error messages, names) may not move the cursor or recolour
+ * the terminal.
+ */
 static void
 vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	fprintf(stderr, "mmdsguard: %s", prefix);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char buf[2048], *clean;
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	clean = mg_strip_controls(buf);
+	fprintf(stderr, "mmdsguard: %s%s\n", prefix, clean ? clean : buf);
+	free(clean);
 }
 
 void

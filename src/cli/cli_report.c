@@ -129,6 +129,14 @@ print_next_steps(FILE *fp, const struct mg_report *r,
 		fprintf(fp, "  %s (%s) version %s, served by %s: %s\n",
 		    f->runtime_id, name, f->version ? f->version : "-",
 		    ep ? ep : "-", text);
+		if (json_array_size(f->endpoints) == 0) {
+			fprintf(fp, "    no endpoint serves this version: nothing"
+			    " to do unless one is pointed at it\n");
+			free(name);
+			free(text);
+			free(ep);
+			continue;
+		}
 		if (last == NULL || strcmp(last, f->runtime_id) != 0) {
 			fprintf(fp, "    plan the fix:  mmdsguard fix%s%s%s%s "
 			    "--region %s --runtime %s%s\n",

@@ -348,13 +348,20 @@ code_is_transient(const char *code)
 void
 mg_call_describe(const struct mg_call *call, char *buf, size_t n)
 {
+	const char *msg;
+	int len;
+
 	if (call->transport_failed) {
 		snprintf(buf, n, "%s: %s", call->op, call->transport_msg);
 		return;
 	}
-	snprintf(buf, n, "%s: %s: %s (HTTP %ld%s%s)", call->op,
-	    call->err_code ? call->err_code : "error",
-	    call->err_msg ? call->err_msg : "no message", call->status,
+	msg = call->err_msg ? call->err_msg : "no message";
+	/* Services add pages of detail after the first line: keep one. */
+	len = (int)strcspn(msg, "\r\n");
+	while (len > 0 && msg[len - 1] == ' ')
+		len--;
+	snprintf(buf, n, "%s: %s: %.*s (HTTP %ld%s%s)", call->op,
+	    call->err_code ? call->err_code : "error", len, msg, call->status,
 	    call->request_id[0] ? ", request id " : "", call->request_id);
 }
 

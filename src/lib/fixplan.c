@@ -43,7 +43,7 @@ int
 mg_fix_body(const json_t *runtime, int allow_unknown, json_t **out,
     struct mg_err *err)
 {
-	json_t *body = NULL, *mc = NULL, *v;
+	json_t *body = NULL, *mc = NULL, *v, *old_mc, *member;
 	const char *key;
 	int rc = -1;
 
@@ -74,11 +74,13 @@ mg_fix_body(const json_t *runtime, int allow_unknown, json_t **out,
 	if (mc == NULL || json_object_set_new(mc, "requireMMDSV2",
 	    json_true()) != 0)
 		goto nomem;
-	v = json_object_get(runtime, "metadataConfiguration");
-	if (json_is_object(v)) {
-		json_object_foreach(v, key, v) {
+	/* Members of the block other than the flag are kept as read. */
+	old_mc = json_object_get(runtime, "metadataConfiguration");
+	if (json_is_object(old_mc)) {
+		json_object_foreach(old_mc, key, member) {
 			if (strcmp(key, "requireMMDSV2") != 0 &&
-			    json_object_set_new(mc, key, json_deep_copy(v)))
+			    json_object_set_new(mc, key,
+			    json_deep_copy(member)) != 0)
 				goto nomem;
 		}
 	}
@@ -136,7 +138,9 @@ mg_fix_client_token(const char *runtime_id, const char *version,
 static int
 ignored_in_diff(const char *key, int ignore_flag)
 {
+	/* Identity too: the older ARN form ends in ":<version>". */
 	static const char *const ignored[] = {
+		"agentRuntimeArn", "agentRuntimeName", "agentRuntimeId",
 		"agentRuntimeVersion", "lastUpdatedAt", "createdAt", "status",
 		"failureReason",
 	};
