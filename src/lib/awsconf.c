@@ -69,9 +69,9 @@ struct parser {
 	size_t nsect;
 	size_t capsect;
 	struct raw_sect defaults;	/* "[DEFAULT]": inherited by all */
-	struct raw_sect *cur;		/* NULL before the first header */
-	struct raw_opt *opt;		/* the value continuation lines extend */
-	size_t indent;			/* of the last header or key line */
+	struct raw_sect *cur;	/* NULL before the first header */
+	struct raw_opt *opt;	/* the value continuation lines extend */
+	size_t indent;		/* of the last header or key line */
 	struct mg_err *err;
 };
 
@@ -86,15 +86,16 @@ utf8_check(const unsigned char *p, size_t avail)
 
 	if (p[0] < 0x80)
 		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2, cp = p[0] & 0x1f, min = 0x80;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3, cp = p[0] & 0x0f, min = 0x800;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4, cp = p[0] & 0x07, min = 0x10000;
-	} else {
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4;
+	else
 		return 0;
-	}
+	cp = p[0] & (0x7f >> n);
+	min = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
 	if (avail < n)
 		return 0;
 	for (i = 1; i < n; i++) {
@@ -643,32 +644,39 @@ sub_set(struct entry *e, const char *ks, const char *ke, const char *vs,
     const char *ve)
 {
 	struct kv *kv;
-	size_t i;
 	char *key = NULL;
 	char *val = NULL;
+	size_t i;
+	int rc = -1;
 
 	key = dupn(ks, (size_t)(ke - ks));
 	val = dupn(vs, (size_t)(ve - vs));
-	for (i = 0; key != NULL && i < e->nsub; i++) {
-		if (strcmp(e->sub[i].key, key) == 0) {
-			free(key);
-			mg_free_secret(e->sub[i].value);
-			e->sub[i].value = val;
-			return val != NULL ? 0 : -1;
-		}
+	if (key == NULL || val == NULL)
+		goto cleanup;
+
+	/* A dict: a repeated sub-key keeps its place, takes the new value. */
+	for (i = 0; i < e->nsub; i++)
+		if (strcmp(e->sub[i].key, key) == 0)
+			break;
+	if (i == e->nsub) {
+		kv = realloc(e->sub, (e->nsub + 1) * sizeof(*kv));
+		if (kv == NULL)
+			goto cleanup;
+		e->sub = kv;
+		e->sub[i].key = key;
+		e->sub[i].value = NULL;
+		e->nsub++;
+		key = NULL;
 	}
-	kv = key != NULL && val != NULL ?
-	    realloc(e->sub, (e->nsub + 1) * sizeof(*kv)) : NULL;
-	if (kv == NULL) {
-		free(key);
-		mg_free_secret(val);
-		return -1;
-	}
-	e->sub = kv;
-	e->sub[e->nsub].key = key;
-	e->sub[e->nsub].value = val;
-	e->nsub++;
-	return 0;
+	mg_free_secret(e->sub[i].value);
+	e->sub[i].value = val;
+	val = NULL;
+
+	rc = 0;
+cleanup:
+	free(key);
+	mg_free_secret(val);
+	return rc;
 }
 
 /* botocore's _parse_nested: splitlines(), strip, split at the first '='. */
@@ -693,9 +701,9 @@ parse_nested(struct parser *ps, const struct raw_opt *o, const char *v,
 			continue;
 		eq = memchr(ls, '=', (size_t)(le - ls));
 		if (eq == NULL)
-			return mg_err_set(ps->err, MG_ECONFIG, "%s:%u: expected "
-			    "'key = value' in the indented block under '%.64s'",
-			    ps->path, o->line, o->key);
+			return mg_err_set(ps->err, MG_ECONFIG,
+			    "%s:%u: expected 'key = value' in the indented "
+			    "block under '%.64s'", ps->path, o->line, o->key);
 		if (sub_set(e, ls, rskip(ls, eq), lskip(eq + 1, le, NULL),
 		    le) != 0)
 			return mg_err_set(ps->err, MG_ENOMEM, "out of memory");
@@ -748,13 +756,16 @@ profile_fill(struct parser *ps, const struct raw_sect *s, struct profile *p)
 /*
  * One shlex.split() token (POSIX mode, no comments): 1 with the token in
  * tok, 0 at the end, -1 on an unclosed quote or a trailing backslash.
+ * *state: ' ' between words, 'a' in one, '\'' or '"' in quotes, '\\'
+ * after a backslash outside quotes, 'e' after one inside '"', '\0' at
+ * the end.
  */
 static int
 shlex_token(const char **pp, char *state, struct mg_buf *tok)
 {
 	const char *p = *pp;
-	char esc = 'a', c;
 	int quoted = 0, r = 0;
+	char c;
 
 	mg_buf_reset(tok);
 	while (*state != '\0') {
@@ -768,26 +779,25 @@ shlex_token(const char **pp, char *state, struct mg_buf *tok)
 			if (c == *state)
 				*state = 'a';
 			else if (c == '\\' && *state == '"')
-				esc = '"', *state = '\\';
+				*state = 'e';
 			else
 				r |= mg_buf_addch(tok, c);
-		} else if (*state == '\\') {
+		} else if (*state == '\\' || *state == 'e') {
 			if (c == '\0')
 				return -1;
-			if (esc == '"' && c != '\\' && c != '"')
+			/* Inside "", only \" and \\ are escapes. */
+			if (*state == 'e' && c != '\\' && c != '"')
 				r |= mg_buf_addch(tok, '\\');
 			r |= mg_buf_addch(tok, c);
-			*state = esc;
+			*state = *state == 'e' ? '"' : 'a';
 		} else if (c == '\0') {
 			*state = '\0';
 		} else if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
 			*state = ' ';
 			if (tok->len > 0 || quoted)
 				break;
-		} else if (c == '\'' || c == '"') {
+		} else if (c == '\'' || c == '"' || c == '\\') {
 			*state = c;
-		} else if (c == '\\') {
-			esc = 'a', *state = '\\';
 		} else {
 			r |= mg_buf_addch(tok, c);
 			*state = 'a';
@@ -945,7 +955,7 @@ mg_awsconf_load(const char *path, enum mg_awsconf_kind kind,
 
 	ps.path = c->path;
 	if (read_file(c->path, &text, err) != 0 ||
-	    parse_text(&ps, text.data, text.len) != 0 ||
+	    parse_text(&ps, text.data != NULL ? text.data : "", text.len) ||
 	    build(&ps, kind, c) != 0)
 		goto cleanup;
 

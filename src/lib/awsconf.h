@@ -12,15 +12,20 @@
 struct mg_awsconf;
 
 enum mg_awsconf_kind {
-	MG_AWSCONF_CONFIG,	/* ~/.aws/config: "[profile x]", "[default]" */
+	MG_AWSCONF_CONFIG,	/* ~/.aws/config: "[profile x]", [default] */
 	MG_AWSCONF_CREDENTIALS,	/* ~/.aws/credentials: "[x]" */
 };
 
 /*
- * Parse path. A file that does not exist gives an empty, valid result
- * (botocore ignores it too); a file that exists but cannot be parsed is
- * MG_ECONFIG naming "path:line". Values are bounded (a 1,500-character
- * session token fits; a single line past 64 KiB is an error).
+ * Parse path (expanded first, see mg_awsconf_expand_path). A path that is
+ * not a regular file gives an empty, valid result (botocore ignores it
+ * too); a file that exists but cannot be read or parsed is MG_ECONFIG
+ * naming "path:line". Values are bounded (a 1,500-character session token
+ * fits; a single line past 64 KiB, a file past 16 MiB or a NUL byte is an
+ * error). For MG_AWSCONF_CONFIG the profiles are those botocore's
+ * build_profile_map finds ("[profile x]", "[default]", whichever comes
+ * later winning); other sections are checked but not kept. Every string
+ * is freed after zeroing.
  */
 int mg_awsconf_load(const char *path, enum mg_awsconf_kind kind,
     struct mg_awsconf **out, struct mg_err *err);

@@ -140,8 +140,8 @@ from_env(struct mg_creds *out, struct mg_err *err)
 		return 0;
 	if (secret == NULL)
 		return mg_err_set(err, MG_ECREDS, "environment variable "
-		    "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not: "
-		    "set both, or neither to use the profile");
+		    "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is "
+		    "not: set both, or neither to use the profile");
 	/* botocore prefers the older name when both are set. */
 	token = env("AWS_SECURITY_TOKEN");
 	if (token == NULL)
