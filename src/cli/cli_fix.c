@@ -205,6 +205,12 @@ cmd_fix(const struct cli_opts *o)
 		helpf("--yes only means something with --apply");
 		return 2;
 	}
+	/* Refuse before anything is sent, not after the audit. */
+	if (o->apply && !o->yes && !isatty(STDIN_FILENO)) {
+		helpf("refusing to apply without a terminal to confirm on; add "
+		    "--yes to go ahead");
+		return 2;
+	}
 	rc = cli_env_setup(o, 32, &env);
 	if (rc != 0)
 		goto cleanup;

@@ -592,10 +592,13 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 			pre = ans;
 			if (json_is_true(json_object_get(json_object_get(pre,
 			    "metadataConfiguration"), "requireMMDSV2"))) {
-				set_outcome(it, MG_OUT_CHANGED, "someone else "
+				set_outcome(it, MG_OUT_ALREADY, "someone else "
 				    "updated the runtime during the fix; version "
 				    "%s already requires MMDSv2",
 				    mg_json_str(pre, "agentRuntimeVersion"));
+				free(it->new_version);
+				it->new_version = strdup(mg_json_str(pre,
+				    "agentRuntimeVersion"));
 				goto cleanup;
 			}
 			continue;
@@ -755,14 +758,27 @@ fix_one(struct worker *w, struct mg_fix_item *it)
 			json_decref(it->pre);
 			it->pre = fresh;
 		}
+		if (fresh != NULL && json_is_true(json_object_get(
+		    json_object_get(fresh, "metadataConfiguration"),
+		    "requireMMDSV2"))) {
+			/* Someone else fixed it since the audit. */
+			it->newest_noncompliant = 0;
+			newest = mg_json_str(fresh, "agentRuntimeVersion");
+			set_outcome(it, MG_OUT_ALREADY, "version %s already "
+			    "requires MMDSv2 (changed since the audit)", newest);
+			to = newest;
+			goto endpoints;
+		}
 		update_runtime(w, it);
-		if (it->outcome != MG_OUT_FIXED)
+		if ((it->outcome != MG_OUT_FIXED &&
+		    it->outcome != MG_OUT_ALREADY) || it->new_version == NULL)
 			return;
 		to = it->new_version;
 	} else
 		to = newest;
+endpoints:
 	if (json_array_size(it->pinned) == 0) {
-		if (!it->newest_noncompliant)
+		if (it->outcome == MG_OUT_PLANNED)
 			set_outcome(it, MG_OUT_ALREADY, "nothing to change");
 		return;
 	}
