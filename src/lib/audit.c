@@ -246,6 +246,8 @@ add_unknown(struct rstate *rs, const char *version, struct mg_call *call,
 	f->version = version ? strdup(version) : NULL;
 	f->verdict = MG_UNKNOWN;
 	f->flag = MG_FLAG_NULL;
+	f->endpoints_listed = rs->endpoints != NULL &&
+	    strcmp(reason, "endpoints-unreadable") != 0;
 	f->reason = reason;
 	f->reason_text = mg_strip_controls(what);
 	if (rs->latest != NULL) {

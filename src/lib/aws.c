@@ -259,10 +259,12 @@ mg_aws_error_code(const char *header, const char *body)
 	}
 	if (code == NULL)
 		goto cleanup;
-	p = strrchr(code, '#');
-	if (p != NULL)
-		code = p + 1;
+	/* Cut at the first ':', then keep what follows the last '#'. */
 	n = strcspn(code, ":");
+	for (p = code + n; p > code && p[-1] != '#'; p--)
+		;
+	n -= (size_t)(p - code);
+	code = p;
 	while (n > 0 && isspace((unsigned char)code[n - 1]))
 		n--;
 	while (n > 0 && isspace((unsigned char)*code)) {

@@ -41,31 +41,63 @@ days_from_civil(int y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
+/*
+ * Parse "YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM)" strictly. Returns
+ * the epoch seconds, or -1; *millis gets the fraction's milliseconds.
+ */
+static long long
+parse_rfc3339(const char *s, int *millis)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, n = 0, ms = 0, digits = 0;
+	long long t;
+	char sign;
+
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10 ||
+	    (s[10] != 'T' && s[10] != 't') ||
+	    sscanf(s + 11, "%2d:%2d:%2d%n", &h, &mi, &sec, &n) != 3 || n != 8)
+		return -1;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+	    sec > 60 || y < 1970)
+		return -1;
+	s += 19;
+	if (*s == '.') {
+		for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+			if (digits < 3)
+				ms = ms * 10 + (*s - '0');
+		if (digits == 0)
+			return -1;
+		for (; digits < 3; digits++)
+			ms *= 10;
+	}
+	sign = *s;
+	if (sign == 'Z' || sign == 'z') {
+		if (s[1] != '\0')
+			return -1;
+	} else if (sign == '+' || sign == '-') {
+		if (sscanf(s + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5 ||
+		    s[6] != '\0' || oh > 23 || om > 59)
+			return -1;
+	} else
+		return -1;
+	t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600 +
+	    mi * 60 + sec;
+	if (sign == '+')
+		t -= oh * 3600LL + om * 60;
+	else if (sign == '-')
+		t += oh * 3600LL + om * 60;
+	if (millis != NULL)
+		*millis = ms;
+	return t;
+}
+
 long long
 mg_timestamp_epoch(const json_t *v)
 {
-	int y, mo, d, h = 0, mi = 0, s = 0, n;
-	const char *str, *rest;
-	long long t;
-
 	if (json_is_number(v))
 		return (long long)json_number_value(v);
 	if (!json_is_string(v))
 		return -1;
-	str = json_string_value(v);
-	n = sscanf(str, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &s);
-	if (n < 3)
-		return -1;
-	t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600 +
-	    mi * 60 + s;
-	/* A numeric offset such as +02:00 moves the instant. */
-	rest = strlen(str) > 19 ? str + 19 : "";
-	while (*rest == '.' || (*rest >= '0' && *rest <= '9'))
-		rest++;
-	if ((*rest == '+' || *rest == '-') && sscanf(rest + 1, "%2d:%2d",
-	    &h, &mi) == 2)
-		t -= (*rest == '+' ? 1 : -1) * (h * 3600LL + mi * 60);
-	return t;
+	return parse_rfc3339(json_string_value(v), NULL);
 }
 
 static void
@@ -93,24 +125,25 @@ char *
 mg_timestamp_text(const json_t *v)
 {
 	char buf[32];
-	const char *s;
+	long long t;
 	double d;
+	int ms = 0;
 
 	if (json_is_number(v)) {
 		d = json_number_value(v);
+		if (d < 0 || d > 253402300799.0)
+			return NULL;
 		format_epoch((long long)d, (int)((d - (long long)d) * 1000),
 		    buf);
 		return strdup(buf);
 	}
 	if (!json_is_string(v))
 		return NULL;
-	s = json_string_value(v);
-	/* Already UTC ("...Z"): keep the service's text as it is. */
-	if (strlen(s) >= 20 && s[strlen(s) - 1] == 'Z')
-		return strdup(s);
-	if (mg_timestamp_epoch(v) < 0)
-		return strdup(s);
-	format_epoch(mg_timestamp_epoch(v), 0, buf);
+	/* Anything that is not RFC 3339 is left out, not passed on. */
+	t = parse_rfc3339(json_string_value(v), &ms);
+	if (t < 0)
+		return NULL;
+	format_epoch(t, ms, buf);
 	return strdup(buf);
 }
 

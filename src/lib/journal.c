@@ -97,9 +97,14 @@ mg_journal_append(struct mg_journal *j, json_t *entry, struct mg_err *err)
 	size_t len, off = 0;
 	int rc = -1;
 
+	/* Only objects: the reader rejects any other line. */
+	if (!json_is_object(entry))
+		return mg_err_set(err, MG_EINTERNAL, "journal entry for '%s' "
+		    "is not a JSON object", j->path);
 	mg_rfc3339_now(now);
-	json_object_set_new(entry, "time", json_string(now));
-	json_object_set_new(entry, "run", json_string(j->run));
+	if (json_object_set_new(entry, "time", json_string(now)) != 0 ||
+	    json_object_set_new(entry, "run", json_string(j->run)) != 0)
+		return mg_err_set(err, MG_ENOMEM, "out of memory");
 	line = json_dumps(entry, JSON_COMPACT | JSON_SORT_KEYS);
 	if (line == NULL)
 		return mg_err_set(err, MG_ENOMEM, "out of memory");
@@ -167,11 +172,20 @@ mg_journal_read(const char *path, json_t **entries, struct mg_err *err)
 		}
 		if (strspn(line, " \t\r\n") == (size_t)n)
 			continue;
+		/* Without its newline, so a column refers to this line. */
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
 		e = json_loads(line, 0, &jerr);
+		if (e == NULL) {
+			mg_err_set(err, MG_EPARSE, "%s:%d:%d: not a journal "
+			    "entry (%s)", path, lineno, jerr.column,
+			    jerr.text);
+			goto cleanup;
+		}
 		if (!json_is_object(e)) {
 			json_decref(e);
 			mg_err_set(err, MG_EPARSE, "%s:%d: not a journal entry"
-			    " (%s)", path, lineno, jerr.text);
+			    " (not a JSON object)", path, lineno);
 			goto cleanup;
 		}
 		json_array_append_new(all, e);

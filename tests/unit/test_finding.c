@@ -164,6 +164,26 @@ test_timestamps(void **state)
 	assert_string_equal(s, "2026-02-15T00:00:00.250Z");
 	free(s);
 	json_decref(v);
+	{
+		static const char *const bad[] = { "yesterday",
+		    "2026-05-01 10:00:00Z", "2026-13-45T99:99:99Z",
+		    "2026-05-01T10:00:00", "2026-05-01T10:00:00.Z",
+		    "2026-05-01T10:00:00Z trailing" };
+		size_t i;
+
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			v = json_string(bad[i]);
+			print_message("bad timestamp: %s\n", bad[i]);
+			assert_null(mg_timestamp_text(v));
+			assert_int_equal(mg_timestamp_epoch(v), -1);
+			json_decref(v);
+		}
+	}
+	v = json_string("2026-05-01T10:00:00.5z");
+	s = mg_timestamp_text(v);
+	assert_string_equal(s, "2026-05-01T10:00:00.500Z");
+	free(s);
+	json_decref(v);
 	v = json_string("2026-01-10T09:00:00.123Z");
 	s = mg_timestamp_text(v);
 	assert_string_equal(s, "2026-01-10T09:00:00.123Z");
