@@ -23,7 +23,8 @@ region_shape_ok(const char *r)
 {
 	size_t i, n = strlen(r);
 
-	if (n == 0 || n > 40)
+	/* A DNS label: what the endpoint host will be built from. */
+	if (n == 0 || n > 63 || r[0] == '-' || r[n - 1] == '-')
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!((r[i] >= 'a' && r[i] <= 'z') ||
@@ -121,8 +122,16 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 		errorf("out of memory");
 		return 5;
 	}
-	for (tok = strtok_r(list, ",", &save); rc == 0 && tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
+	for (tok = list; rc == 0 && tok != NULL; tok = save) {
+		save = strchr(tok, ',');
+		if (save != NULL)
+			*save++ = '\0';
+		if (*tok == '\0') {
+			helpf("--region '%s' has an empty region name",
+			    o->regions);
+			rc = 2;
+			break;
+		}
 		if (env->ntargets == max - 1) {
 			helpf("too many regions in --region");
 			rc = 2;

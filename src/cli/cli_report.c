@@ -92,17 +92,19 @@ print_rows(FILE *fp, const struct mg_report *r, const struct cli_report_opts *o)
 		const struct mg_finding *f = r->findings[i];
 		char *acct = cell(f->account), *id = cell(f->runtime_id);
 		char *st = cell(f->runtime_status), *ep = endpoints_text(f);
+		char *reg = cell(f->region), *ver = cell(f->version);
 
 		fprintf(fp, "%-12s  %-*s  %-*s  %-7s  %-*s  %-*s  %s%-12s%s"
-		    "  %s\n", acct, w_reg, f->region ? f->region : "-", w_rt,
-		    id, f->version ? f->version : "-", w_ep, ep ? ep : "-",
-		    w_st, st, o->color ? color_of(f->verdict) : "",
-		    mg_verdict_name(f->verdict), o->color ? "\033[0m" : "",
+		    "  %s\n", acct, w_reg, reg, w_rt, id, ver, w_ep,
+		    ep ? ep : "-", w_st, st, o->color ? color_of(f->verdict) :
+		    "", mg_verdict_name(f->verdict), o->color ? "\033[0m" : "",
 		    f->reason ? f->reason : "-");
 		free(acct);
 		free(id);
 		free(st);
 		free(ep);
+		free(reg);
+		free(ver);
 	}
 }
 
@@ -116,7 +118,7 @@ print_next_steps(FILE *fp, const struct mg_report *r,
 
 	for (i = 0; i < r->nfindings; i++) {
 		const struct mg_finding *f = r->findings[i];
-		char *name, *text, *ep;
+		char *name, *text, *ep, *id, *ver, *reg;
 
 		if (f->verdict != MG_NONCOMPLIANT)
 			continue;
@@ -126,16 +128,15 @@ print_next_steps(FILE *fp, const struct mg_report *r,
 		name = cell(f->runtime_name);
 		text = cell(f->reason_text);
 		ep = endpoints_text(f);
-		fprintf(fp, "  %s (%s) version %s, served by %s: %s\n",
-		    f->runtime_id, name, f->version ? f->version : "-",
-		    ep ? ep : "-", text);
+		id = cell(f->runtime_id);
+		ver = cell(f->version);
+		reg = cell(f->region);
+		fprintf(fp, "  %s (%s) version %s, served by %s: %s\n", id,
+		    name, ver, ep ? ep : "-", text);
 		if (json_array_size(f->endpoints) == 0) {
 			fprintf(fp, "    no endpoint serves this version: nothing"
 			    " to do unless one is pointed at it\n");
-			free(name);
-			free(text);
-			free(ep);
-			continue;
+			goto next;
 		}
 		if (last == NULL || strcmp(last, f->runtime_id) != 0) {
 			fprintf(fp, "    plan the fix:  mmdsguard fix%s%s%s%s "
@@ -144,7 +145,7 @@ print_next_steps(FILE *fp, const struct mg_report *r,
 			    o->profile ? o->profile : "",
 			    o->endpoint_url ? " --endpoint-url " : "",
 			    o->endpoint_url ? o->endpoint_url : "",
-			    f->region, f->runtime_id,
+			    reg, id,
 			    json_array_size(f->endpoints) > 0 &&
 			    strcmp(json_string_value(json_array_get(
 			    f->endpoints, 0)), "DEFAULT") != 0 ?
@@ -157,9 +158,13 @@ print_next_steps(FILE *fp, const struct mg_report *r,
 			fprintf(fp, "    this version is pinned by a named "
 			    "endpoint: after the fix, move it to the new "
 			    "version (--repoint-endpoints)\n");
+next:
 		free(name);
 		free(text);
 		free(ep);
+		free(id);
+		free(ver);
+		free(reg);
 	}
 }
 

@@ -15,6 +15,7 @@ struct tstate {
 	struct mg_target *t;
 	struct mg_target_report *tr;
 	json_t *tokens_seen;
+	json_t *ids_seen;		/* runtime IDs already started */
 	int pages;
 };
 
@@ -25,6 +26,7 @@ struct rstate {
 	char *summary_name;
 	char *summary_version;
 	char *summary_status;
+	int asked;			/* named with --runtime */
 	json_t *latest;			/* GetAgentRuntime answer */
 	struct mg_finding *latest_finding;
 	json_t *served;			/* version -> [endpoint names] */
@@ -236,11 +238,20 @@ add_unknown(struct rstate *rs, const char *version, struct mg_call *call,
 		reason = "bad-response";
 	else
 		reason = "read-error";
+	if (call == NULL && strcmp(reason, "bad-response") == 0)
+		snprintf(what, sizeof(what), "the service listed a runtime ID "
+		    "that does not match the ID pattern; not read");
+	else if (strcmp(reason, "not-found") == 0)
+		snprintf(what, sizeof(what), "no runtime with this ID in this "
+		    "account and region");
 	f->target = (size_t)(rs->ts->tr - rs->ts->a->rep->targets);
 	f->account = rs->ts->t->account ? strdup(rs->ts->t->account) : NULL;
 	f->region = strdup(rs->ts->t->region);
 	f->runtime_id = strdup(rs->id);
 	f->runtime_name = rs->summary_name ? strdup(rs->summary_name) : NULL;
+	/* The newest version, unread, is still the one DEFAULT serves. */
+	if (rs->latest == NULL && strcmp(reason, "not-found") != 0)
+		json_array_append_new(f->endpoints, json_string("DEFAULT"));
 	f->runtime_status = rs->summary_status ?
 	    strdup(rs->summary_status) : NULL;
 	f->version = version ? strdup(version) : NULL;
@@ -453,6 +464,10 @@ rs_start(struct tstate *ts, const char *id, const json_t *sum)
 	struct audit *a = ts->a;
 	struct rstate *rs;
 
+	/* A listing that repeats itself must not repeat findings. */
+	if (json_object_get(ts->ids_seen, id) != NULL)
+		return;
+	json_object_set_new(ts->ids_seen, id, json_true());
 	if (a->nruntimes == a->cap) {
 		size_t cap = a->cap ? a->cap * 2 : 64;
 		struct rstate **p = realloc(a->runtimes, cap * sizeof(*p));
@@ -483,6 +498,12 @@ rs_start(struct tstate *ts, const char *id, const json_t *sum)
 		a->oom = 1;
 		return;
 	}
+	rs->asked = sum == NULL;
+	if (!mg_runtime_id_valid(id)) {
+		/* Never build a request path from a malformed ID. */
+		add_unknown(rs, rs->summary_version, NULL, "bad-response");
+		return;
+	}
 	get_runtime(rs, NULL, get_latest_done);
 }
 
@@ -509,6 +530,10 @@ get_latest_done(struct mg_call *call)
 	json_t *body;
 
 	rs->pending--;
+	if (call->status == 404 && rs->asked) {
+		add_unknown(rs, NULL, call, "not-found");
+		return;
+	}
 	if (call->status == 404) {
 		note(rs->ts, "runtime %s%s%s%s was deleted during the scan",
 		    rs->id, rs->summary_name ? " (" : "",
@@ -524,7 +549,7 @@ get_latest_done(struct mg_call *call)
 	}
 	body = parse_body(call);
 	ver = mg_json_str(body, "agentRuntimeVersion");
-	if (body == NULL || ver == NULL) {
+	if (body == NULL || !mg_version_valid(ver)) {
 		json_decref(body);
 		add_unknown(rs, rs->summary_version, call, "bad-response");
 		return;
@@ -679,7 +704,8 @@ get_version_done(struct mg_call *call)
 		return;
 	}
 	body = parse_body(call);
-	if (body == NULL || mg_json_str(body, "agentRuntimeVersion") == NULL) {
+	if (body == NULL ||
+	    !mg_version_valid(mg_json_str(body, "agentRuntimeVersion"))) {
 		json_decref(body);
 		add_unknown(rs, ver, call, "bad-response");
 		return;
@@ -724,6 +750,7 @@ mg_audit_run(struct mg_client *client, struct mg_target *targets,
 		ts[i].t = &targets[i];
 		ts[i].tr = &rep->targets[i];
 		ts[i].tokens_seen = json_object();
+		ts[i].ids_seen = json_object();
 		if (rep->targets[i].region == NULL)
 			rep->targets[i].region = strdup(targets[i].region);
 		if (targets[i].account != NULL &&
@@ -759,8 +786,10 @@ cleanup:
 	for (i = 0; i < a.nruntimes; i++)
 		rs_free(a.runtimes[i]);
 	free(a.runtimes);
-	for (i = 0; ts != NULL && i < ntargets; i++)
+	for (i = 0; ts != NULL && i < ntargets; i++) {
 		json_decref(ts[i].tokens_seen);
+		json_decref(ts[i].ids_seen);
+	}
 	free(ts);
 	return rc;
 }

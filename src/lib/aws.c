@@ -154,9 +154,13 @@ mg_target_set_rates(struct mg_target *t, double list, double get,
 	double rates[MG_OP_NCLASSES] = { list, get, mutate };
 	int i;
 
+	/*
+	 * Pace at 90% of each quota and start with half a second's burst, so
+	 * arrival jitter at the server cannot overdraw its bucket.
+	 */
 	for (i = 0; i < MG_OP_NCLASSES; i++) {
-		t->buckets[i].rate = rates[i];
-		t->buckets[i].tokens = rates[i];
+		t->buckets[i].rate = rates[i] * 0.9;
+		t->buckets[i].tokens = rates[i] * 0.5;
 		t->buckets[i].last = mg_now_mono();
 	}
 }
@@ -174,8 +178,8 @@ bucket_take(struct mg_bucket *bk, double now)
 		return 0;
 	pthread_mutex_lock(&bucket_lock);
 	bk->tokens += (now - bk->last) * bk->rate;
-	if (bk->tokens > bk->rate)
-		bk->tokens = bk->rate;
+	if (bk->tokens > bk->rate * 0.5 + 1)
+		bk->tokens = bk->rate * 0.5 + 1;
 	bk->last = now;
 	if (bk->tokens >= 1)
 		bk->tokens -= 1;

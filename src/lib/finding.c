@@ -205,7 +205,9 @@ mg_verdict_of(const json_t *runtime, struct mg_verdict_info *out)
 	}
 	if (json_is_null(mc)) {
 		set_verdict(out, MG_NONCOMPLIANT, MG_FLAG_NULL, "config-null",
-		    "metadataConfiguration is null: MMDSv1 is allowed");
+		    recent ? "metadataConfiguration is null; unexpected for a "
+		    "runtime created after 2026-02-15" : "metadataConfiguration"
+		    " is null: MMDSv1 is allowed");
 		return;
 	}
 	if (!json_is_object(mc)) {
@@ -216,7 +218,9 @@ mg_verdict_of(const json_t *runtime, struct mg_verdict_info *out)
 	}
 	if (json_object_size(mc) == 0) {
 		set_verdict(out, MG_NONCOMPLIANT, MG_FLAG_NULL, "config-empty",
-		    "metadataConfiguration is empty: MMDSv1 is allowed");
+		    recent ? "metadataConfiguration is empty; unexpected for a "
+		    "runtime created after 2026-02-15" : "metadataConfiguration"
+		    " is empty: MMDSv1 is allowed");
 		return;
 	}
 	flag = json_object_get(mc, "requireMMDSV2");
@@ -227,7 +231,9 @@ mg_verdict_of(const json_t *runtime, struct mg_verdict_info *out)
 		    "absent: MMDSv1 is allowed");
 	else if (json_is_null(flag))
 		set_verdict(out, MG_NONCOMPLIANT, MG_FLAG_NULL, "flag-null",
-		    "requireMMDSV2 is null: MMDSv1 is allowed");
+		    recent ? "requireMMDSV2 is null; unexpected for a runtime "
+		    "created after 2026-02-15" : "requireMMDSV2 is null: MMDSv1"
+		    " is allowed");
 	else if (json_is_true(flag))
 		set_verdict(out, MG_COMPLIANT, MG_FLAG_TRUE, "flag-true",
 		    "requireMMDSV2 is true");

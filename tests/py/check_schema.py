@@ -25,7 +25,7 @@ NONCOMPLIANT_REASONS = {
 }
 UNKNOWN_REASONS = {
     "wrong-type", "access-denied", "throttled", "read-error", "bad-response",
-    "endpoints-unreadable", "versions-unreadable",
+    "endpoints-unreadable", "versions-unreadable", "not-found",
 }
 
 
