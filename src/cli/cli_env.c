@@ -40,8 +40,9 @@ check_offline(const struct cli_opts *o)
 
 	for (i = 0; i < o->nruntimes; i++) {
 		if (!mg_runtime_id_valid(o->runtimes[i])) {
-			helpf("--runtime '%s' is not a runtime ID (expected "
-			    "name-XXXXXXXXXX, e.g. my_agent-a1b2c3d4e5)",
+			helpf("--runtime '%s' is not a runtime ID (expected a "
+			    "name, a dash and 10 letters or digits, e.g. "
+			    "my_agent-a1b2c3d4e5)",
 			    o->runtimes[i]);
 			return 2;
 		}

@@ -105,8 +105,8 @@ print_plan(const struct mg_fix *fix, const struct cli_env *env,
 		}
 		json_array_foreach(it->pinned, j, p) {
 			moves++;
-			printf("  endpoint %s serves version %s without MMDSv2: "
-			    "%s\n", mg_json_str(p, "name"),
+			printf("  endpoint %s serves version %s without "
+			    "MMDSv2: %s\n", mg_json_str(p, "name"),
 			    mg_json_str(p, "version"), o->repoint ? "will be "
 			    "moved to the new compliant version; its sessions "
 			    "then run the new version and managed session "

@@ -134,8 +134,8 @@ print_next_steps(FILE *fp, const struct mg_report *r,
 		fprintf(fp, "  %s (%s) version %s, served by %s: %s\n", id,
 		    name, ver, ep ? ep : "-", text);
 		if (json_array_size(f->endpoints) == 0) {
-			fprintf(fp, "    no endpoint serves this version: nothing"
-			    " to do unless one is pointed at it\n");
+			fprintf(fp, "    no endpoint serves this version: "
+			    "nothing to do unless one is pointed at it\n");
 			goto next;
 		}
 		if (last == NULL || strcmp(last, f->runtime_id) != 0) {

@@ -99,15 +99,15 @@ mg_target_init(struct mg_target *t, const char *region,
 	} else {
 		if (strncmp(url, "http://", 7) != 0 &&
 		    strncmp(url, "https://", 8) != 0) {
-			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' must start "
-			    "with http:// or https://", url);
+			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' must "
+			    "start with http:// or https://", url);
 			goto cleanup;
 		}
 		host = strstr(url, "://") + 3;
 		slash = strchr(host, '/');
 		if (slash != NULL && strcmp(slash, "/") != 0) {
-			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' has a path;"
-			    " give scheme://host[:port] only", url);
+			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' has a "
+			    "path; give scheme://host[:port] only", url);
 			goto cleanup;
 		}
 		if (*host == '\0' || host == slash) {

@@ -492,7 +492,8 @@ mg_report_json(const struct mg_report *r)
 		json_array_append_new(targets, o);
 	}
 	for (i = 0; i < r->nfindings; i++)
-		json_array_append_new(findings, mg_finding_json(r->findings[i]));
+		json_array_append_new(findings,
+		    mg_finding_json(r->findings[i]));
 	mg_report_summary(r, &s);
 	json_object_set_new(summary, "runtimes", json_integer(s.runtimes));
 	json_object_set_new(summary, "versions", json_integer(s.versions));

@@ -153,10 +153,10 @@ plan_item(struct mg_fix_item *it, const struct mg_fix_opts *o)
 		mg_err_clear(&err);
 		if (mg_fix_body(it->pre, o->allow_unknown, &it->body,
 		    &err) != 0) {
-			set_outcome(it, MG_OUT_SKIPPED, "%s in GetAgentRuntime; "
-			    "not touched, since an update could lose it (use "
-			    "--allow-unknown-fields to echo it as received)",
-			    err.msg);
+			set_outcome(it, MG_OUT_SKIPPED, "%s in "
+			    "GetAgentRuntime; not touched, since an update "
+			    "could lose it (use --allow-unknown-fields to echo "
+			    "it as received)", err.msg);
 			return;
 		}
 	}
@@ -472,9 +472,9 @@ read_back(struct worker *w, struct mg_fix_item *it, const json_t *pre)
 	    "", mg_json_str(now, "agentRuntimeVersion") ?
 	    mg_json_str(now, "agentRuntimeVersion") : "") != 0) {
 		text = json_dumps(diff, JSON_COMPACT);
-		warn_item(it, w->o, "%s CHANGED although the update failed: now "
-		    "version %s, fields %s differ from before; compare it with "
-		    "the journal", it->runtime_id,
+		warn_item(it, w->o, "%s CHANGED although the update failed: "
+		    "now version %s, fields %s differ from before; compare it "
+		    "with the journal", it->runtime_id,
 		    mg_json_str(now, "agentRuntimeVersion") ?
 		    mg_json_str(now, "agentRuntimeVersion") : "?",
 		    text ? text : "[]");
@@ -560,8 +560,8 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 		progress(w->o, "%s: updating version %s (clientToken %s)",
 		    it->runtime_id, ver ? ver : "?", token);
 		mg_call_free(call);
-		call = send_call(w, t, MG_OP_MUTATE, "UpdateAgentRuntime", "PUT",
-		    mg_path_runtime(it->runtime_id, ""), NULL, body);
+		call = send_call(w, t, MG_OP_MUTATE, "UpdateAgentRuntime",
+		    "PUT", mg_path_runtime(it->runtime_id, ""), NULL, body);
 		if (call == NULL) {
 			set_outcome(it, MG_OUT_FAILED, "%s", w->err.msg);
 			goto cleanup;
@@ -584,8 +584,8 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 				json_decref(ans);
 				set_outcome(it, wr == WAIT_TIMEOUT ?
 				    MG_OUT_TIMEOUT : MG_OUT_CHANGED, "another "
-				    "update was in progress and the runtime did "
-				    "not settle: %s", why);
+				    "update was in progress and the runtime "
+				    "did not settle: %s", why);
 				goto cleanup;
 			}
 			json_decref(pre);
@@ -593,8 +593,8 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 			if (json_is_true(json_object_get(json_object_get(pre,
 			    "metadataConfiguration"), "requireMMDSV2"))) {
 				set_outcome(it, MG_OUT_ALREADY, "someone else "
-				    "updated the runtime during the fix; version "
-				    "%s already requires MMDSv2",
+				    "updated the runtime during the fix; "
+				    "version %s already requires MMDSv2",
 				    mg_json_str(pre, "agentRuntimeVersion"));
 				free(it->new_version);
 				it->new_version = strdup(mg_json_str(pre,
@@ -614,8 +614,8 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 		}
 		if (call->status == 400 && (message_names(call, "harness") ||
 		    message_names(call, "Harness"))) {
-			set_outcome(it, MG_OUT_SKIPPED, "owned by a harness: %s; "
-			    "change it through the harness that owns it",
+			set_outcome(it, MG_OUT_SKIPPED, "owned by a harness: "
+			    "%s; change it through the harness that owns it",
 			    call->err_msg ? call->err_msg : why);
 			read_back(w, it, pre);
 			goto cleanup;
@@ -633,8 +633,8 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 	    "newVersion", ver, "clientToken", token));
 	json_decref(ans);
 	if (it->new_version == NULL || !mg_version_valid(it->new_version)) {
-		set_outcome(it, MG_OUT_FAILED, "the update was accepted but the "
-		    "answer names no valid new version");
+		set_outcome(it, MG_OUT_FAILED, "the update was accepted but "
+		    "the answer names no valid new version");
 		read_back(w, it, pre);
 		goto cleanup;
 	}
@@ -677,8 +677,8 @@ repoint_endpoint(struct worker *w, struct mg_fix_item *it, const char *name,
 	struct mg_buf b;
 
 	mg_buf_init(&b, 1024);
-	if (mg_buf_addstr(&b, "runtime-endpoints/") || mg_url_encode(&b, name) ||
-	    mg_buf_addch(&b, '/'))
+	if (mg_buf_addstr(&b, "runtime-endpoints/") ||
+	    mg_url_encode(&b, name) || mg_buf_addch(&b, '/'))
 		goto cleanup;
 	suffix = mg_buf_detach(&b);
 	body = json_pack("{s:s}", "agentRuntimeVersion", to);
@@ -765,7 +765,8 @@ fix_one(struct worker *w, struct mg_fix_item *it)
 			it->newest_noncompliant = 0;
 			newest = mg_json_str(fresh, "agentRuntimeVersion");
 			set_outcome(it, MG_OUT_ALREADY, "version %s already "
-			    "requires MMDSv2 (changed since the audit)", newest);
+			    "requires MMDSv2 (changed since the audit)",
+			    newest);
 			to = newest;
 			goto endpoints;
 		}
