@@ -14,5 +14,6 @@ int cli_run_audit(const struct cli_opts *o, struct cli_env *env,
 int cmd_audit(const struct cli_opts *o);
 int cmd_fix(const struct cli_opts *o);
 int cmd_rollback(const struct cli_opts *o);
+int cmd_policy(const struct cli_opts *o);
 
 #endif

@@ -42,6 +42,9 @@ main(int argc, char **argv)
 	case CMD_ROLLBACK:
 		rc = cmd_rollback(&o);
 		break;
+	case CMD_POLICY:
+		rc = cmd_policy(&o);
+		break;
 	default:
 		helpf("'%s' is not available in this version",
 		    cli_cmd_name(o.cmd));
