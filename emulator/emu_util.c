@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "emu.h"
+#include "sigv4.h"
 
 static const char alnum[] =
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
@@ -270,18 +271,6 @@ emu_base64_decode(const char *s, unsigned char *out, size_t cap,
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode n bytes; NULL on a malformed escape. */
 char *
 emu_pct_decode(const char *s, size_t n, int plus_space, size_t *outlen)
@@ -294,8 +283,8 @@ emu_pct_decode(const char *s, size_t n, int plus_space, size_t *outlen)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			hi = i + 2 < n ? hexval(s[i + 1]) : -1;
-			lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			hi = i + 2 < n ? mg_hexval(s[i + 1]) : -1;
+			lo = i + 2 < n ? mg_hexval(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				free(out);
 				return NULL;

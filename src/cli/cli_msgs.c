@@ -30,11 +30,9 @@ cli_msgs_level(void)
 static void
 vmsg(const char *prefix, const char *fmt, va_list ap)
 {
-	char buf[2048], *clean;
+	char *clean = mg_clean_vprintf(fmt, ap);
 
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	clean = mg_strip_controls(buf);
-	fprintf(stderr, "mmdsguard: %s%s\n", prefix, clean ? clean : buf);
+	fprintf(stderr, "mmdsguard: %s%s\n", prefix, clean ? clean : "?");
 	free(clean);
 }
 

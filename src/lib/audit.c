@@ -138,13 +138,12 @@ note(struct tstate *ts, const char *fmt, ...)
 static void
 note(struct tstate *ts, const char *fmt, ...)
 {
-	char buf[512], *clean;
+	char *clean;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	clean = mg_clean_vprintf(fmt, ap);
 	va_end(ap);
-	clean = mg_strip_controls(buf);
 	if (clean != NULL)
 		json_array_append_new(ts->tr->notes, json_string(clean));
 	free(clean);

@@ -300,6 +300,17 @@ error_message(const char *body)
 	return out;
 }
 
+static int
+in_list(const char *code, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; code != NULL && i < n; i++)
+		if (strcmp(code, list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 int
 mg_aws_code_is_auth(const char *code)
 {
@@ -311,14 +322,8 @@ mg_aws_code_is_auth(const char *code)
 		"SignatureDoesNotMatch", "ExpiredToken",
 		"ExpiredTokenException", "AuthFailure",
 	};
-	size_t i;
 
-	if (code == NULL)
-		return 0;
-	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (strcmp(code, codes[i]) == 0)
-			return 1;
-	return 0;
+	return in_list(code, codes, sizeof(codes) / sizeof(codes[0]));
 }
 
 int
@@ -333,14 +338,8 @@ mg_aws_code_is_throttle(const char *code)
 		"RequestThrottled", "SlowDown", "PriorRequestNotComplete",
 		"EC2ThrottledException",
 	};
-	size_t i;
 
-	if (code == NULL)
-		return 0;
-	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-		if (strcmp(code, codes[i]) == 0)
-			return 1;
-	return 0;
+	return in_list(code, codes, sizeof(codes) / sizeof(codes[0]));
 }
 
 static int

@@ -174,6 +174,15 @@ mg_strip_controls(const char *s)
 	return out;
 }
 
+char *
+mg_clean_vprintf(const char *fmt, va_list ap)
+{
+	char buf[2048];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	return mg_strip_controls(buf);
+}
+
 static void
 set_verdict(struct mg_verdict_info *out, enum mg_verdict v, enum mg_flag f,
     const char *reason, const char *text)

@@ -3,6 +3,7 @@
 #ifndef MG_FINDING_H
 #define MG_FINDING_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include <jansson.h>
@@ -108,6 +109,8 @@ long long mg_timestamp_epoch(const json_t *v);
 
 /* Copy s without control characters (for terminals). */
 char *mg_strip_controls(const char *s);
+/* Format (up to 2 KiB), then strip control characters; malloc'd. */
+char *mg_clean_vprintf(const char *fmt, va_list ap);
 
 /* String member of a JSON object, or NULL. */
 const char *mg_json_str(const json_t *o, const char *key);

@@ -36,15 +36,13 @@ set_outcome(struct mg_fix_item *it, enum mg_outcome o, const char *fmt, ...)
 static void
 set_outcome(struct mg_fix_item *it, enum mg_outcome o, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	it->outcome = o;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
 	free(it->detail);
-	it->detail = mg_strip_controls(buf);
+	va_start(ap, fmt);
+	it->detail = mg_clean_vprintf(fmt, ap);
+	va_end(ap);
 }
 
 static struct mg_fix_item *
@@ -279,16 +277,16 @@ static void
 warn_item(struct mg_fix_item *it, const struct mg_fix_opts *o,
     const char *fmt, ...)
 {
-	char buf[1024], *clean;
+	char *clean;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	clean = mg_clean_vprintf(fmt, ap);
 	va_end(ap);
-	clean = mg_strip_controls(buf);
-	if (clean != NULL)
-		json_array_append_new(it->warnings, json_string(clean));
-	progress(o, "WARNING: %s", clean ? clean : buf);
+	if (clean == NULL)
+		return;
+	json_array_append_new(it->warnings, json_string(clean));
+	progress(o, "WARNING: %s", clean);
 	free(clean);
 }
 

@@ -45,8 +45,8 @@ is_blank(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
 }
 
-static int
-hexval(unsigned char c)
+int
+mg_hexval(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -217,8 +217,8 @@ add_reencoded(struct mg_buf *arena, const char *s, size_t n)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == '%' && i + 2 < n &&
-		    (hi = hexval((unsigned char)s[i + 1])) >= 0 &&
-		    (lo = hexval((unsigned char)s[i + 2])) >= 0) {
+		    (hi = mg_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = mg_hexval((unsigned char)s[i + 2])) >= 0) {
 			c = (unsigned char)(hi * 16 + lo);
 			i += 2;
 		}

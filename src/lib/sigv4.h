@@ -105,6 +105,9 @@ struct mg_buf;
 int mg_sigv4_uri_encode(struct mg_buf *out, const char *s, size_t n,
     int keep_slash);
 
+/* The value of one hex digit, or -1. */
+int mg_hexval(int c);
+
 /* Lowercase hex SHA-256 of data into hex[65]; data may be NULL if n is 0. */
 void mg_sha256_hex(const void *data, size_t n, char hex[65]);
 
