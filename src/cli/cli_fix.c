@@ -261,9 +261,11 @@ cmd_rollback(const struct cli_opts *o)
 	struct cli_env env;
 	struct mg_err err;
 	json_t *entries = NULL;
+	struct mg_buf regions;
 	size_t i;
 	int rc;
 
+	mg_buf_init(&regions, 65536);
 	memset(&rb, 0, sizeof(rb));
 	memset(&env, 0, sizeof(env));
 	mg_err_clear(&err);
@@ -305,21 +307,14 @@ cmd_rollback(const struct cli_opts *o)
 		goto cleanup;
 	/* One target per region named in the journal. */
 	ro = *o;
-	{
-		static char regions[4096];
-
-		regions[0] = '\0';
-		for (i = 0; i < rb.nitems; i++) {
-			if (strstr(regions, rb.items[i].region) != NULL)
-				continue;
-			if (regions[0] != '\0')
-				strncat(regions, ",", sizeof(regions) -
-				    strlen(regions) - 1);
-			strncat(regions, rb.items[i].region, sizeof(regions) -
-			    strlen(regions) - 1);
+	for (i = 0; i < rb.nitems; i++)
+		if (mg_buf_addf(&regions, "%s%s", i ? "," : "",
+		    rb.items[i].region) != 0) {
+			helpf("too many regions in journal '%s'", o->journal);
+			rc = 2;
+			goto cleanup;
 		}
-		ro.regions = regions;
-	}
+	ro.regions = regions.data;
 	rc = cli_env_setup(&ro, 2, &env);
 	if (rc != 0)
 		goto cleanup;
@@ -345,6 +340,7 @@ cleanup:
 	mg_journal_close(journal);
 	mg_rollback_release(&rb);
 	json_decref(entries);
+	mg_buf_release(&regions);
 	cli_env_release(&env);
 	return rc;
 }
