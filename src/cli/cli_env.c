@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cli_env.c: from options to credentials, targets and a client. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "cli_env.h"
@@ -180,6 +182,12 @@ cli_env_setup(const struct cli_opts *o, int concurrency, struct cli_env *env)
 	co.ca_bundle = getenv("AWS_CA_BUNDLE");
 	if (co.ca_bundle != NULL && *co.ca_bundle == '\0')
 		co.ca_bundle = NULL;
+	if (co.ca_bundle != NULL && access(co.ca_bundle, R_OK) != 0) {
+		errorf("AWS_CA_BUNDLE '%s' cannot be read: %s; point it at a "
+		    "PEM file of CA certificates or unset it", co.ca_bundle,
+		    strerror(errno));
+		return 3;
+	}
 	co.debug = o->debug;
 	co.log = cli_log;
 	env->client_opts = co;

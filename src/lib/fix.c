@@ -373,12 +373,28 @@ get_runtime(struct worker *w, struct mg_fix_item *it, const char *version,
 	return v;
 }
 
-static void
-sleep_ms(long ms)
+/*
+ * Sleep before the next poll: *delay_ms, growing to 2 s, but never past
+ * the deadline, so the last poll happens at the deadline itself. Returns
+ * 0 when the deadline has already passed.
+ */
+static int
+pause_until(double deadline, long *delay_ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	double left = deadline - mg_now_mono();
+	long ms = *delay_ms;
+	struct timespec ts;
 
+	if (left <= 0)
+		return 0;
+	if ((double)ms / 1000 > left)
+		ms = (long)(left * 1000) + 1;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
 	nanosleep(&ts, NULL);
+	if (*delay_ms < 2000)
+		*delay_ms = *delay_ms * 3 / 2;
+	return 1;
 }
 
 enum wait_result { WAIT_READY, WAIT_FAILED, WAIT_TIMEOUT, WAIT_ERROR };
@@ -428,14 +444,11 @@ wait_ready(struct worker *w, struct mg_fix_item *it, const char *version,
 			return WAIT_FAILED;
 		}
 		json_decref(v);
-		if (mg_now_mono() + (double)delay / 1000 > deadline) {
+		if (!pause_until(deadline, &delay)) {
 			snprintf(why, whylen, "not READY after %ld seconds",
 			    w->o->wait_timeout_s);
 			return WAIT_TIMEOUT;
 		}
-		sleep_ms(delay);
-		if (delay < 2000)
-			delay = delay * 3 / 2;
 	}
 }
 
@@ -618,8 +631,10 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 			read_back(w, it, pre);
 			goto cleanup;
 		}
-		set_outcome(it, call->status >= 400 && call->status < 500 ?
-		    MG_OUT_REFUSED : MG_OUT_FAILED, "%s", why);
+		/* Throttled past the retries is a failure, not a refusal. */
+		set_outcome(it, call->status >= 400 && call->status < 500 &&
+		    call->status != 429 ? MG_OUT_REFUSED : MG_OUT_FAILED, "%s",
+		    why);
 		read_back(w, it, pre);
 		goto cleanup;
 	}
@@ -717,15 +732,12 @@ repoint_endpoint(struct worker *w, struct mg_fix_item *it, const char *name,
 			break;
 		}
 		json_decref(ep);
-		if (mg_now_mono() + (double)delay / 1000 > deadline) {
+		if (!pause_until(deadline, &delay)) {
 			warn_item(it, w->o, "endpoint %s of %s did not reach "
 			    "version %s within %ld seconds", name,
 			    it->runtime_id, to, w->o->wait_timeout_s);
 			goto cleanup;
 		}
-		sleep_ms(delay);
-		if (delay < 2000)
-			delay = delay * 3 / 2;
 	}
 	journal(w, it, json_pack("{s:s, s:s, s:s, s:s}", "action",
 	    w->ep_action, "phase", "done", "endpoint", name, "liveVersion",
