@@ -106,7 +106,9 @@ cli_usage(void)
 "  --profile NAME         profile of the shared config and credentials files\n"
 "  --region R[,R...]      regions to scan (default: AWS_REGION,\n"
 "                         AWS_DEFAULT_REGION, then the profile's region)\n"
-"  --all-regions          every region where AgentCore Runtime runs\n"
+"  --all-regions          every commercial region where AgentCore Runtime\n"
+"                         runs; regions not enabled for the account are\n"
+"                         reported as skipped (GovCloud: use --region)\n"
 "  --endpoint-url URL     send control-plane calls to URL (an emulator)\n"
 "  --concurrency N        requests in flight (audit, default 32) or\n"
 "                         runtimes changed at once (fix, default 4)\n"
@@ -177,7 +179,7 @@ parse_int(const char *name, const char *s, long lo, long hi, long *out)
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi) {
 		helpf("--%s needs a whole number from %ld to %ld, not '%s'",
-		    name, lo, hi, s);
+		    name, lo, hi, cli_shown(s));
 		return -1;
 	}
 	*out = v;
@@ -263,6 +265,7 @@ int
 cli_parse(int argc, char **argv, struct cli_opts *o)
 {
 	static struct seen seen[4096];
+	int given[O_YES + 1] = { 0 };
 	size_t nseen = 0, i;
 	int k, only_args = 0;
 
@@ -273,12 +276,13 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 
 		if (only_args || a[0] != '-' || a[1] == '\0') {
 			if (o->cmd != CMD_NONE) {
-				helpf("unexpected argument '%s'", a);
+				helpf("unexpected argument '%s'",
+				    cli_shown(a));
 				return 2;
 			}
 			o->cmd = find_cmd(a);
 			if (o->cmd == CMD_NONE) {
-				helpf("unknown command '%s'", a);
+				helpf("unknown command '%s'", cli_shown(a));
 				return 2;
 			}
 			continue;
@@ -299,8 +303,12 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 		}
 		if (d == NULL) {
 			/* Print only the name: the value may be a secret. */
-			helpf("unknown option '%.*s'", eq ? (int)(eq - a) :
-			    (int)strlen(a), a);
+			if (a[1] != '-')
+				helpf("unknown option '-%c'", a[1]);
+			else
+				helpf("unknown option '%.*s'", eq ?
+				    (int)(eq - a) : (int)strlen(a),
+				    cli_shown(a));
 			return 2;
 		}
 		if (d->kind == ARG_BOOL && val != NULL) {
@@ -333,6 +341,14 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 		if (o->cmd == CMD_NONE && d->where != IN_ANY) {
 			helpf("--%s needs a command first (audit, fix, "
 			    "rollback)", d->name);
+			return 2;
+		}
+		/* A second value would silently replace the first. */
+		if (d->kind != ARG_BOOL && d->id != O_RUNTIME &&
+		    given[d->id]++) {
+			helpf("--%s given twice%s", d->name, d->id == O_REGION ?
+			    "; give several as --region us-east-1,eu-west-1" :
+			    "");
 			return 2;
 		}
 		if (apply_option(o, d, seen[i].value) != 0)

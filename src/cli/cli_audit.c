@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -22,7 +23,8 @@ parse_versions(const char *s, enum mg_versions *out)
 	else if (strcmp(s, "all") == 0)
 		*out = MG_VERSIONS_ALL;
 	else {
-		helpf("--versions must be latest, served or all, not '%s'", s);
+		helpf("--versions must be latest, served or all, not '%s'",
+		    cli_shown(s));
 		return -1;
 	}
 	return 0;
@@ -43,8 +45,44 @@ check_format(const char *f)
 			    "use table or json", f);
 			return -1;
 		}
-	helpf("--format must be table or json, not '%s'", f);
+	helpf("--format must be table or json, not '%s'", cli_shown(f));
 	return -1;
+}
+
+/* Can the report be written there? Checked before anything is sent. */
+static int
+check_output(const char *path)
+{
+	char *dir, *slash;
+	struct stat st;
+	int ok;
+
+	if (path == NULL)
+		return 0;
+	if (*path == '\0') {
+		helpf("--output needs a file name");
+		return -1;
+	}
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		helpf("--output '%s' is a directory; name a file", path);
+		return -1;
+	}
+	dir = strdup(path);
+	if (dir == NULL)
+		return -1;
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	ok = access(dir, W_OK) == 0;
+	if (!ok)
+		helpf("--output '%s': cannot write in '%s': %s", path, dir,
+		    strerror(errno));
+	free(dir);
+	return ok ? 0 : -1;
 }
 
 /* The rejected-credentials case gets one line, not a page of errors. */
@@ -86,6 +124,11 @@ write_report(const struct cli_opts *o, const struct cli_env *env,
 		rc = cli_report_json(fp, rep);
 	else
 		cli_report_table(fp, rep, &ro);
+	if (fp == stdout && (fflush(stdout) != 0 || ferror(stdout))) {
+		errorf("cannot write the report to standard output: %s",
+		    strerror(errno));
+		return -1;
+	}
 	if (fp != stdout) {
 		if (fflush(fp) != 0 || ferror(fp))
 			rc = -1;
@@ -98,6 +141,33 @@ write_report(const struct cli_opts *o, const struct cli_env *env,
 			cli_report_summary_line(stdout, rep);
 	}
 	return rc;
+}
+
+/*
+ * With --all-regions, a region that refuses a key every other region
+ * accepts is an opt-in region this account has not enabled: skipped, not
+ * failed, so it does not make every scan "incomplete".
+ */
+static void
+skip_disabled_regions(const struct cli_env *env, struct mg_report *rep)
+{
+	size_t i;
+	char *why;
+
+	for (i = 0; i < rep->ntargets; i++) {
+		struct mg_target_report *t = &rep->targets[i];
+
+		if (!env->targets[i].rejected)
+			continue;
+		t->status = "skipped";
+		t->credentials_rejected = 0;
+		if (asprintf(&why, "region not enabled for this account (the "
+		    "key is refused here only): %s", t->error ? t->error :
+		    "credentials refused") >= 0) {
+			free(t->error);
+			t->error = why;
+		}
+	}
 }
 
 int
@@ -126,6 +196,8 @@ cli_run_audit(const struct cli_opts *o, struct cli_env *env,
 		cli_report_rejected(env, rep->targets[0].error);
 		return 3;
 	}
+	if (o->all_regions)
+		skip_disabled_regions(env, rep);
 	return 0;
 }
 
@@ -139,7 +211,7 @@ cmd_audit(const struct cli_opts *o)
 
 	memset(&rep, 0, sizeof(rep));
 	if (parse_versions(o->versions, &versions) != 0 ||
-	    check_format(o->format) != 0)
+	    check_format(o->format) != 0 || check_output(o->output) != 0)
 		return 2;
 	rc = cli_env_setup(o, o->concurrency ? o->concurrency : 32, &env);
 	if (rc != 0)

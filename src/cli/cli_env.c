@@ -10,14 +10,17 @@
 #include "cli_env.h"
 #include "cli_msgs.h"
 
-/* Where AgentCore Runtime runs (facts file, section 2). */
+/*
+ * Where AgentCore Runtime runs in the aws partition (facts file, section
+ * 2). GovCloud (us-gov-west-1) needs its own credentials: name it with
+ * --region.
+ */
 static const char *const all_regions[] = {
 	"us-east-1", "us-east-2", "us-west-1", "us-west-2", "eu-central-1",
 	"eu-west-1", "eu-west-2", "eu-south-1", "eu-west-3", "eu-south-2",
 	"eu-north-1", "ap-southeast-5", "ap-south-1", "ap-south-2",
 	"ap-southeast-1", "ap-southeast-2", "ap-southeast-7",
 	"ap-northeast-1", "ap-northeast-2", "ca-central-1", "sa-east-1",
-	"us-gov-west-1",
 };
 
 static int
@@ -45,7 +48,7 @@ check_offline(const struct cli_opts *o)
 			helpf("--runtime '%s' is not a runtime ID (expected a "
 			    "name, a dash and 10 letters or digits, e.g. "
 			    "my_agent-a1b2c3d4e5)",
-			    o->runtimes[i]);
+			    cli_shown(o->runtimes[i]));
 			return 2;
 		}
 	}
@@ -72,7 +75,7 @@ add_target(struct cli_env *env, const struct cli_opts *o, const char *region)
 	mg_err_clear(&err);
 	if (!region_shape_ok(region)) {
 		helpf("--region '%s' is not a region name (e.g. us-east-1)",
-		    region);
+		    cli_shown(region));
 		return 2;
 	}
 	for (i = 0; i < env->ntargets; i++)
@@ -114,7 +117,7 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 	if (o->regions == NULL) {
 		if (mg_region_resolve(NULL, o->profile, &region, &err) != 0) {
 			errorf("%s", err.msg);
-			return err.code == MG_EUSAGE ? 2 : 3;
+			return 3;
 		}
 		rc = add_target(env, o, region);
 		free(region);
@@ -131,7 +134,7 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 			*save++ = '\0';
 		if (*tok == '\0') {
 			helpf("--region '%s' has an empty region name",
-			    o->regions);
+			    cli_shown(o->regions));
 			rc = 2;
 			break;
 		}

@@ -178,9 +178,21 @@ open_journal(const struct cli_opts *o, struct mg_journal **j)
 		return 5;
 	}
 	rc = mg_journal_open(path, j, &err);
+	/* Prove the journal takes a line before any change depends on it. */
+	if (rc == 0) {
+		json_t *e = json_pack("{s:s, s:s, s:s}", "action", "start",
+		    "tool", "mmdsguard", "version", MG_VERSION);
+
+		rc = mg_journal_append(*j, e, &err);
+		json_decref(e);
+		if (rc != 0) {
+			mg_journal_close(*j);
+			*j = NULL;
+		}
+	}
 	if (rc != 0)
-		errorf("%s; choose another place with --journal FILE",
-		    err.msg);
+		errorf("%s; nothing was changed; choose another place with "
+		    "--journal FILE", err.msg);
 	else
 		fprintf(stderr, "mmdsguard: journal: %s\n", path);
 	free(path);
@@ -251,6 +263,21 @@ cleanup:
 	return rc;
 }
 
+/* Is region one of the comma-separated list? */
+static int
+region_listed(const char *list, const char *region)
+{
+	size_t n = strlen(region);
+	const char *p;
+
+	for (p = list; p != NULL; p = strchr(p, ',') ? strchr(p, ',') + 1 :
+	    NULL)
+		if (strncmp(p, region, n) == 0 && (p[n] == ',' ||
+		    p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
 int
 cmd_rollback(const struct cli_opts *o)
 {
@@ -274,13 +301,19 @@ cmd_rollback(const struct cli_opts *o)
 		return 2;
 	}
 	if (mg_journal_read(o->journal, &entries, &err) != 0) {
-		errorf("%s", err.msg);
-		return err.code == MG_EIO ? 3 : 2;
+		helpf("%s", err.msg);
+		return 2;
 	}
 	if (mg_rollback_plan(entries, &rb, &err) != 0) {
 		errorf("%s", err.msg);
 		rc = 2;
 		goto cleanup;
+	}
+	/* --region limits a rollback to the moves made in those regions. */
+	for (i = 0; o->regions != NULL && i < rb.nitems; i++) {
+		if (region_listed(o->regions, rb.items[i].region))
+			continue;
+		rb.items[i].outcome = MG_OUT_SKIPPED;
 	}
 	printf("Rollback plan%s:\n", o->apply ? "" : " (nothing is changed "
 	    "without --apply)");
@@ -289,10 +322,11 @@ cmd_rollback(const struct cli_opts *o)
 	    "keeps serving the newest. Rollback moves named endpoints back to"
 	    " the versions they served before the fix.\n");
 	for (i = 0; i < rb.nitems; i++)
-		printf("  %s %s endpoint %s: version %s -> %s\n",
+		printf("  %s %s endpoint %s: version %s -> %s%s\n",
 		    rb.items[i].region, rb.items[i].runtime_id,
 		    rb.items[i].endpoint, rb.items[i].from,
-		    rb.items[i].back_to);
+		    rb.items[i].back_to, rb.items[i].outcome == MG_OUT_SKIPPED ?
+		    " (not in --region; left alone)" : "");
 	if (rb.nitems == 0) {
 		printf("  no endpoint moves recorded: nothing to roll back\n");
 		rc = 0;
@@ -333,7 +367,9 @@ cmd_rollback(const struct cli_opts *o)
 		printf("  %s endpoint %s: %s\n", rb.items[i].runtime_id,
 		    rb.items[i].endpoint, rb.items[i].detail ?
 		    rb.items[i].detail : mg_outcome_name(rb.items[i].outcome));
-		if (rb.items[i].outcome != MG_OUT_FIXED)
+		if (rb.items[i].outcome != MG_OUT_FIXED &&
+		    rb.items[i].outcome != MG_OUT_ALREADY &&
+		    rb.items[i].outcome != MG_OUT_SKIPPED)
 			rc = 1;
 	}
 cleanup:

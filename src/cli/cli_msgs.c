@@ -2,7 +2,9 @@
 /* cli_msgs.c: errors, warnings, notes and usage hints on stderr. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "aws.h"
 #include "cli_msgs.h"
@@ -79,6 +81,40 @@ helpf(const char *fmt, ...)
 	vmsg("", fmt, ap);
 	va_end(ap);
 	fputs("Try 'mmdsguard --help' for more information.\n", stderr);
+}
+
+static int
+contains_env_secret(const char *s, const char *var)
+{
+	const char *v = getenv(var);
+
+	return v != NULL && strlen(v) >= 8 && strstr(s, v) != NULL;
+}
+
+const char *
+cli_shown(const char *s)
+{
+	int upper = 0, lower = 0, digit = 0, other = 0;
+	size_t n = strlen(s), i;
+
+	if (n > 64 || contains_env_secret(s, "AWS_SECRET_ACCESS_KEY") ||
+	    contains_env_secret(s, "AWS_SESSION_TOKEN"))
+		return "<hidden>";
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isupper(c))
+			upper = 1;
+		else if (islower(c))
+			lower = 1;
+		else if (isdigit(c))
+			digit = 1;
+		else if (c != '+' && c != '/' && c != '=')
+			other = 1;
+	}
+	if (n >= 16 && upper && lower && digit && !other)
+		return "<hidden>";
+	return s;
 }
 
 void

@@ -17,6 +17,12 @@ void warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A usage mistake: one line, then a pointer to --help. */
 void helpf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * s, or "<hidden>" when it might be a secret typed in the wrong place:
+ * long, shaped like a key (letters of both cases, digits, + / =), or
+ * holding the secret key or session token of the environment.
+ */
+const char *cli_shown(const char *s);
 /* The library's log callback. */
 void cli_log(int level, const char *msg, void *arg);
 

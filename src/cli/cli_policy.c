@@ -59,7 +59,8 @@ cmd_policy(const struct cli_opts *o)
 	int fix;
 
 	if (strcmp(which, "audit") != 0 && strcmp(which, "fix") != 0) {
-		helpf("--for must be audit or fix, not '%s'", which);
+		helpf("--for must be audit or fix, not '%s'",
+		    cli_shown(which));
 		return 2;
 	}
 	fix = strcmp(which, "fix") == 0;

@@ -17,7 +17,16 @@ struct tstate {
 	json_t *tokens_seen;
 	json_t *ids_seen;		/* runtime IDs already started */
 	int pages;
+	size_t listed;
 };
+
+/*
+ * A listing never ends on its own if the service keeps handing out new
+ * tokens: stop well past the documented 1,000 runtimes per account.
+ */
+#define MAX_LISTED 50000
+#define MAX_PAGES 5000
+#define MAX_TEXT "50,000"
 
 /* One runtime: its newest version, endpoints, and versions to read. */
 struct rstate {
@@ -177,8 +186,9 @@ parse_body(struct mg_call *call)
 {
 	json_t *v;
 
+	/* A key given twice ("requireMMDSV2": false, then true) is broken. */
 	v = json_loadb(call->resp.data ? call->resp.data : "", call->resp.len,
-	    0, NULL);
+	    JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(v)) {
 		json_decref(v);
 		return NULL;
@@ -210,7 +220,7 @@ static void get_version_done(struct mg_call *call);
 /* A finding for an unreadable runtime or version. */
 static void
 add_unknown(struct rstate *rs, const char *version, struct mg_call *call,
-    const char *reason_override)
+    const char *reason_override, const char *text)
 {
 	struct mg_finding *f;
 	char what[600];
@@ -243,6 +253,8 @@ add_unknown(struct rstate *rs, const char *version, struct mg_call *call,
 	else if (strcmp(reason, "not-found") == 0)
 		snprintf(what, sizeof(what), "no runtime with this ID in this "
 		    "account and region");
+	if (text != NULL)
+		snprintf(what, sizeof(what), "%s", text);
 	f->target = (size_t)(rs->ts->tr - rs->ts->a->rep->targets);
 	f->account = rs->ts->t->account ? strdup(rs->ts->t->account) : NULL;
 	f->region = strdup(rs->ts->t->region);
@@ -251,6 +263,9 @@ add_unknown(struct rstate *rs, const char *version, struct mg_call *call,
 	/* The newest version, unread, is still the one DEFAULT serves. */
 	if (rs->latest == NULL && strcmp(reason, "not-found") != 0)
 		json_array_append_new(f->endpoints, json_string("DEFAULT"));
+	else if (version != NULL && json_object_get(rs->served, version))
+		json_array_extend(f->endpoints,
+		    json_object_get(rs->served, version));
 	f->runtime_status = rs->summary_status ?
 	    strdup(rs->summary_status) : NULL;
 	f->version = version ? strdup(version) : NULL;
@@ -322,6 +337,15 @@ add_finding(struct rstate *rs, json_t *rt)
 	return f;
 }
 
+/* Did the service answer about the runtime we asked for? */
+static int
+same_runtime(const struct rstate *rs, const json_t *body)
+{
+	const char *id = mg_json_str(body, "agentRuntimeId");
+
+	return id != NULL && strcmp(id, rs->id) == 0;
+}
+
 static void
 rs_free(struct rstate *rs)
 {
@@ -357,24 +381,39 @@ list_runtimes_done(struct mg_call *call)
 	}
 	body = parse_body(call);
 	items = json_object_get(body, "agentRuntimes");
-	if (!json_is_array(items)) {
-		target_error(ts, "ListAgentRuntimes: the answer has no "
-		    "agentRuntimes list");
+	if (body == NULL || !json_is_array(items)) {
+		target_error(ts, body == NULL ? "ListAgentRuntimes: the answer "
+		    "is not a JSON object" : "ListAgentRuntimes: the answer has "
+		    "no agentRuntimes list");
+		goto cleanup;
+	}
+	next = mg_json_str(body, "nextToken");
+	if (json_object_get(body, "nextToken") != NULL && next == NULL &&
+	    !json_is_null(json_object_get(body, "nextToken"))) {
+		target_error(ts, "ListAgentRuntimes: nextToken is not a "
+		    "string; the listing was stopped and is incomplete");
 		goto cleanup;
 	}
 	ts->pages++;
+	ts->listed += json_array_size(items);
 	json_array_foreach(items, i, item) {
 		const char *id = mg_json_str(item, "agentRuntimeId");
 
 		if (id == NULL) {
-			note(ts, "a listed runtime has no agentRuntimeId; "
-			    "skipped");
+			target_error(ts, "ListAgentRuntimes: a listed runtime "
+			    "has no agentRuntimeId; the listing is incomplete");
 			continue;
 		}
 		learn_account(ts, mg_json_str(item, "agentRuntimeArn"));
 		rs_start(ts, id, item);
 	}
-	next = mg_json_str(body, "nextToken");
+	if (next != NULL && *next != '\0' && (ts->pages >= MAX_PAGES ||
+	    ts->listed >= MAX_LISTED)) {
+		target_error(ts, "ListAgentRuntimes: still more pages after "
+		    "listing " MAX_TEXT " runtimes; stopped, the listing is "
+		    "incomplete");
+		goto cleanup;
+	}
 	if (next != NULL && *next != '\0') {
 		if (json_object_get(ts->tokens_seen, next) != NULL) {
 			target_error(ts, "ListAgentRuntimes repeated a "
@@ -500,7 +539,7 @@ rs_start(struct tstate *ts, const char *id, const json_t *sum)
 	rs->asked = sum == NULL;
 	if (!mg_runtime_id_valid(id)) {
 		/* Never build a request path from a malformed ID. */
-		add_unknown(rs, rs->summary_version, NULL, "bad-response");
+		add_unknown(rs, rs->summary_version, NULL, "bad-response", NULL);
 		return;
 	}
 	get_runtime(rs, NULL, get_latest_done);
@@ -530,7 +569,7 @@ get_latest_done(struct mg_call *call)
 
 	rs->pending--;
 	if (call->status == 404 && rs->asked) {
-		add_unknown(rs, NULL, call, "not-found");
+		add_unknown(rs, NULL, call, "not-found", NULL);
 		return;
 	}
 	if (call->status == 404) {
@@ -543,14 +582,18 @@ get_latest_done(struct mg_call *call)
 	if (call->status != 200) {
 		if (call->target->rejected)
 			rs->ts->tr->credentials_rejected = 1;
-		add_unknown(rs, rs->summary_version, call, NULL);
+		add_unknown(rs, rs->summary_version, call, NULL, NULL);
 		return;
 	}
 	body = parse_body(call);
 	ver = mg_json_str(body, "agentRuntimeVersion");
-	if (body == NULL || !mg_version_valid(ver)) {
+	if (body == NULL || !mg_version_valid(ver) || !same_runtime(rs, body)) {
+		add_unknown(rs, rs->summary_version, call, "bad-response",
+		    body == NULL ? "GetAgentRuntime: the answer is not a JSON "
+		    "object" : !same_runtime(rs, body) ? "GetAgentRuntime "
+		    "answered about another runtime than the one asked for" :
+		    "GetAgentRuntime: the answer has no valid version");
 		json_decref(body);
-		add_unknown(rs, rs->summary_version, call, "bad-response");
 		return;
 	}
 	rs->latest = body;
@@ -626,20 +669,20 @@ endpoints_done(struct mg_call *call)
 
 	rs->pending--;
 	if (call->status != 200) {
-		add_unknown(rs, NULL, call, "endpoints-unreadable");
+		add_unknown(rs, NULL, call, "endpoints-unreadable", NULL);
 		goto cleanup;
 	}
 	body = parse_body(call);
 	items = json_object_get(body, "runtimeEndpoints");
 	if (!json_is_array(items)) {
-		add_unknown(rs, NULL, call, "endpoints-unreadable");
+		add_unknown(rs, NULL, call, "endpoints-unreadable", NULL);
 		goto cleanup;
 	}
 	json_array_extend(rs->endpoints, items);
 	next = mg_json_str(body, "nextToken");
 	if (next != NULL && *next != '\0') {
 		if (json_array_size(rs->endpoints) > 1000) {
-			add_unknown(rs, NULL, NULL, "endpoints-unreadable");
+			add_unknown(rs, NULL, NULL, "endpoints-unreadable", NULL);
 			goto cleanup;
 		}
 		list_runtime_sub(rs, "ListAgentRuntimeEndpoints",
@@ -661,13 +704,13 @@ versions_done(struct mg_call *call)
 
 	rs->pending--;
 	if (call->status != 200) {
-		add_unknown(rs, NULL, call, "versions-unreadable");
+		add_unknown(rs, NULL, call, "versions-unreadable", NULL);
 		goto cleanup;
 	}
 	body = parse_body(call);
 	items = json_object_get(body, "agentRuntimes");
 	if (!json_is_array(items)) {
-		add_unknown(rs, NULL, call, "versions-unreadable");
+		add_unknown(rs, NULL, call, "versions-unreadable", NULL);
 		goto cleanup;
 	}
 	json_array_foreach(items, i, item)
@@ -699,26 +742,26 @@ get_version_done(struct mg_call *call)
 		return;
 	}
 	if (call->status != 200) {
-		add_unknown(rs, ver, call, NULL);
+		add_unknown(rs, ver, call, NULL, NULL);
 		return;
 	}
 	body = parse_body(call);
-	if (body == NULL ||
+	if (body == NULL || !same_runtime(rs, body) ||
 	    !mg_version_valid(mg_json_str(body, "agentRuntimeVersion"))) {
+		add_unknown(rs, ver, call, "bad-response", body == NULL ?
+		    "GetAgentRuntime: the answer is not a JSON object" :
+		    !same_runtime(rs, body) ? "GetAgentRuntime answered about "
+		    "another runtime than the one asked for" :
+		    "GetAgentRuntime: the answer has no valid version");
 		json_decref(body);
-		add_unknown(rs, ver, call, "bad-response");
 		return;
 	}
 	/* A server that ignores ?version= answers with another version. */
 	if (ver != NULL && strcmp(ver, mg_json_str(body,
 	    "agentRuntimeVersion")) != 0) {
 		json_decref(body);
-		add_unknown(rs, ver, call, "bad-response");
-		free(rs->ts->a->rep->findings[rs->ts->a->rep->nfindings - 1]
-		    ->reason_text);
-		rs->ts->a->rep->findings[rs->ts->a->rep->nfindings - 1]
-		    ->reason_text = strdup("GetAgentRuntime answered with "
-		    "another version than the one asked for");
+		add_unknown(rs, ver, call, "bad-response", "GetAgentRuntime "
+		    "answered with another version than the one asked for");
 		return;
 	}
 	add_finding(rs, body);

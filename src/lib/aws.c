@@ -77,6 +77,45 @@ endpoint_from_env(void)
 	return NULL;
 }
 
+/*
+ * What an endpoint URL may hold: scheme, host, optional port, optional
+ * "/". No credentials (they would be printed with the URL), no query or
+ * fragment (they would break the request line), no spaces or controls.
+ */
+static int
+check_endpoint(const char *url, struct mg_err *err)
+{
+	const char *host = strstr(url, "://") + 3, *end, *colon, *p;
+	long port;
+	char *stop;
+
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return mg_err_set(err, MG_EUSAGE, "endpoint URL has a "
+			    "space or control character");
+	end = host + strcspn(host, "/");
+	if (memchr(host, '@', (size_t)(end - host)) != NULL)
+		return mg_err_set(err, MG_EUSAGE, "endpoint URL must not "
+		    "carry a user name or password");
+	if (strpbrk(url, "?#") != NULL)
+		return mg_err_set(err, MG_EUSAGE, "endpoint URL must not have "
+		    "a query or fragment; give scheme://host[:port]");
+	colon = host[0] == '[' ? strstr(host, "]:") : strchr(host, ':');
+	if (colon != NULL && colon < end) {
+		if (host[0] == '[')
+			colon++;
+		port = strtol(colon + 1, &stop, 10);
+		if (stop == colon + 1 || stop != end || port < 1 ||
+		    port > 65535)
+			return mg_err_set(err, MG_EUSAGE, "endpoint URL has a "
+			    "bad port; give a number from 1 to 65535");
+		end = colon;
+	}
+	if (end == host)
+		return mg_err_set(err, MG_EUSAGE, "endpoint URL has no host");
+	return 0;
+}
+
 int
 mg_target_init(struct mg_target *t, const char *region,
     const char *endpoint_url, const struct mg_creds *creds,
@@ -99,20 +138,21 @@ mg_target_init(struct mg_target *t, const char *region,
 	} else {
 		if (strncmp(url, "http://", 7) != 0 &&
 		    strncmp(url, "https://", 8) != 0) {
-			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' must "
-			    "start with http:// or https://", url);
+			mg_err_set(err, MG_EUSAGE, "endpoint URL must start "
+			    "with http:// or https://");
 			goto cleanup;
 		}
+		if (check_endpoint(url, err) != 0)
+			goto cleanup;
 		host = strstr(url, "://") + 3;
 		slash = strchr(host, '/');
 		if (slash != NULL && strcmp(slash, "/") != 0) {
-			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' has a "
-			    "path; give scheme://host[:port] only", url);
+			mg_err_set(err, MG_EUSAGE, "endpoint URL has a path; "
+			    "give scheme://host[:port] only");
 			goto cleanup;
 		}
 		if (*host == '\0' || host == slash) {
-			mg_err_set(err, MG_EUSAGE, "endpoint URL '%s' has no "
-			    "host", url);
+			mg_err_set(err, MG_EUSAGE, "endpoint URL has no host");
 			goto cleanup;
 		}
 		if (mg_buf_add(&b, url, slash ? (size_t)(slash - url) :
@@ -360,6 +400,12 @@ mg_call_describe(const struct mg_call *call, char *buf, size_t n)
 		snprintf(buf, n, "%s: %s", call->op, call->transport_msg);
 		return;
 	}
+	if (call->err_code == NULL && call->err_msg == NULL) {
+		snprintf(buf, n, "%s: HTTP %ld without an AWS error in the "
+		    "answer (is the endpoint an AgentCore control plane?)",
+		    call->op, call->status);
+		return;
+	}
 	msg = call->err_msg ? call->err_msg : "no message";
 	/* Services add pages of detail after the first line: keep one. */
 	len = (int)strcspn(msg, "\r\n");
@@ -509,6 +555,33 @@ add_header(struct curl_slist **list, const char *fmt, ...)
 	return 0;
 }
 
+/*
+ * The canonical request names the session token among its headers: keep
+ * the line, drop the value, before it reaches a trace.
+ */
+static char *
+redact_token_line(const char *creq)
+{
+	static const char name[] = "x-amz-security-token:";
+	const char *p, *eol;
+	struct mg_buf b;
+
+	mg_buf_init(&b, strlen(creq) + 64);
+	p = strstr(creq, name);
+	if (p == NULL || (p != creq && p[-1] != '\n')) {
+		mg_buf_addstr(&b, creq);
+		return mg_buf_detach(&b);
+	}
+	eol = strchr(p, '\n');
+	if (mg_buf_add(&b, creq, (size_t)(p - creq)) ||
+	    mg_buf_addstr(&b, name) || mg_buf_addstr(&b, "<redacted>") ||
+	    (eol != NULL && mg_buf_addstr(&b, eol))) {
+		mg_buf_release(&b);
+		return NULL;
+	}
+	return mg_buf_detach(&b);
+}
+
 /* Sign the call for this attempt and build its header list. */
 static int
 sign_call(struct mg_client *c, struct mg_call *call, struct mg_err *err)
@@ -548,8 +621,11 @@ sign_call(struct mg_client *c, struct mg_call *call, struct mg_err *err)
 	    err) != 0)
 		goto cleanup;
 	if (c->opts.debug) {
+		char *creq = redact_token_line(out.canonical_request);
+
 		logf_(c, MG_LOG_DEBUG, "canonical request:\n%s",
-		    out.canonical_request);
+		    creq ? creq : "<out of memory>");
+		free(creq);
 		logf_(c, MG_LOG_DEBUG, "string to sign:\n%s",
 		    out.string_to_sign);
 	}

@@ -290,15 +290,17 @@ warn_item(struct mg_fix_item *it, const struct mg_fix_opts *o,
 	free(clean);
 }
 
-static void
+/* Append entry (consumed) to the journal; -1 if it could not be. */
+static int
 journal(struct worker *w, struct mg_fix_item *it, json_t *entry)
 {
 	const struct mg_target *t;
 	struct mg_err err;
+	int rc = 0;
 
 	if (w->o->journal == NULL) {
 		json_decref(entry);
-		return;
+		return 0;
 	}
 	t = &w->targets[it->target];
 	if (t->account != NULL)
@@ -306,9 +308,12 @@ journal(struct worker *w, struct mg_fix_item *it, json_t *entry)
 	json_object_set_new(entry, "region", json_string(t->region));
 	json_object_set_new(entry, "runtimeId", json_string(it->runtime_id));
 	mg_err_clear(&err);
-	if (mg_journal_append(w->o->journal, entry, &err) != 0)
-		warn_item(it, w->o, "%s", err.msg);
+	if (entry == NULL || mg_journal_append(w->o->journal, entry, &err)) {
+		warn_item(it, w->o, "%s", entry ? err.msg : "out of memory");
+		rc = -1;
+	}
 	json_decref(entry);
+	return rc;
 }
 
 /* Send one call and wait for it; NULL only when nothing could be sent. */
@@ -566,7 +571,12 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 
 			json_object_set_new(e, "preImage", mg_redact(pre));
 			json_object_set_new(e, "body", mg_redact(body));
-			journal(w, it, e);
+			/* No change goes out that the journal does not hold. */
+			if (journal(w, it, e) != 0) {
+				set_outcome(it, MG_OUT_FAILED, "not changed: the "
+				    "journal could not be written");
+				goto cleanup;
+			}
 		}
 		progress(w->o, "%s: updating version %s (clientToken %s)",
 		    it->runtime_id, ver ? ver : "?", token);
@@ -697,9 +707,10 @@ repoint_endpoint(struct worker *w, struct mg_fix_item *it, const char *name,
 	body = json_pack("{s:s}", "agentRuntimeVersion", to);
 	mg_fix_client_token(it->runtime_id, name, body, from, token);
 	json_object_set_new(body, "clientToken", json_string(token));
-	journal(w, it, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "action",
-	    w->ep_action, "phase", "before", "endpoint", name,
-	    "fromVersion", from, "toVersion", to, "clientToken", token));
+	if (journal(w, it, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "action", w->ep_action, "phase", "before", "endpoint", name,
+	    "fromVersion", from, "toVersion", to, "clientToken", token)) != 0)
+		goto cleanup;
 	call = send_call(w, t, MG_OP_MUTATE, "UpdateAgentRuntimeEndpoint",
 	    "PUT", mg_path_runtime(it->runtime_id, suffix), NULL, body);
 	if (call == NULL || (call->status != 202 && call->status != 200)) {
@@ -897,6 +908,26 @@ rb_find(struct mg_rollback *rb, const char *region, const char *id,
 	return NULL;
 }
 
+static void
+rb_item_release(struct mg_rollback_item *it)
+{
+	free(it->account);
+	free(it->region);
+	free(it->runtime_id);
+	free(it->endpoint);
+	free(it->back_to);
+	free(it->from);
+	free(it->detail);
+}
+
+static void
+rb_remove(struct mg_rollback *rb, struct mg_rollback_item *it)
+{
+	rb_item_release(it);
+	*it = rb->items[--rb->nitems];
+	memset(&rb->items[rb->nitems], 0, sizeof(*it));
+}
+
 int
 mg_rollback_plan(const json_t *entries, struct mg_rollback *rb,
     struct mg_err *err)
@@ -914,9 +945,13 @@ mg_rollback_plan(const json_t *entries, struct mg_rollback *rb,
 		const char *action = mg_json_str(e, "action");
 		const char *phase = mg_json_str(e, "phase");
 
+		int back;
+
 		if (action == NULL || phase == NULL ||
-		    strcmp(phase, "accepted") != 0 ||
-		    strcmp(action, "update-endpoint") != 0)
+		    strcmp(phase, "accepted") != 0)
+			continue;
+		back = strcmp(action, "rollback-endpoint") == 0;
+		if (!back && strcmp(action, "update-endpoint") != 0)
 			continue;
 		region = mg_json_str(e, "region");
 		id = mg_json_str(e, "runtimeId");
@@ -928,6 +963,12 @@ mg_rollback_plan(const json_t *entries, struct mg_rollback *rb,
 			    "lacks region, runtimeId, endpoint or versions",
 			    i + 1);
 		it = rb_find(rb, region, id, ep);
+		if (back) {
+			/* Moved back already: nothing left to undo. */
+			if (it != NULL)
+				rb_remove(rb, it);
+			continue;
+		}
 		if (it != NULL) {
 			/* The earliest "from" is what it served before. */
 			free(it->from);
@@ -952,17 +993,64 @@ mg_rollback_release(struct mg_rollback *rb)
 {
 	size_t i;
 
-	for (i = 0; i < rb->nitems; i++) {
-		free(rb->items[i].account);
-		free(rb->items[i].region);
-		free(rb->items[i].runtime_id);
-		free(rb->items[i].endpoint);
-		free(rb->items[i].back_to);
-		free(rb->items[i].from);
-		free(rb->items[i].detail);
-	}
+	for (i = 0; i < rb->nitems; i++)
+		rb_item_release(&rb->items[i]);
 	free(rb->items);
 	memset(rb, 0, sizeof(*rb));
+}
+
+/*
+ * Is the endpoint still on the version the fix moved it to? If not, the
+ * item's outcome says where it is and why it was left alone.
+ */
+static int
+endpoint_still_on(struct worker *w, struct mg_fix_item *fi,
+    struct mg_rollback_item *it)
+{
+	struct mg_call *call = NULL;
+	char *suffix = NULL, why[600];
+	const char *live;
+	json_t *ep = NULL;
+	struct mg_buf b;
+	int on = 0;
+
+	mg_buf_init(&b, 1024);
+	if (mg_buf_addstr(&b, "runtime-endpoints/") ||
+	    mg_url_encode(&b, it->endpoint) || mg_buf_addch(&b, '/'))
+		goto cleanup;
+	suffix = mg_buf_detach(&b);
+	call = send_call(w, &w->targets[fi->target], MG_OP_GET,
+	    "GetAgentRuntimeEndpoint", "GET",
+	    mg_path_runtime(it->runtime_id, suffix), NULL, NULL);
+	if (call == NULL || call->status != 200) {
+		if (call != NULL)
+			mg_call_describe(call, why, sizeof(why));
+		it->outcome = MG_OUT_FAILED;
+		it->detail = strdup(call ? why : w->err.msg);
+		goto cleanup;
+	}
+	ep = call_json(call);
+	live = mg_json_str(ep, "liveVersion");
+	if (live != NULL && strcmp(live, it->from) == 0) {
+		on = 1;
+		goto cleanup;
+	}
+	if (live != NULL && strcmp(live, it->back_to) == 0) {
+		it->outcome = MG_OUT_ALREADY;
+		it->detail = strdup("already on that version");
+	} else {
+		it->outcome = MG_OUT_CHANGED;
+		if (asprintf(&it->detail, "now serves version %s, not %s as "
+		    "the fix left it: someone moved it since; left alone",
+		    live ? live : "?", it->from) < 0)
+			it->detail = NULL;
+	}
+cleanup:
+	mg_buf_release(&b);
+	free(suffix);
+	json_decref(ep);
+	mg_call_free(call);
+	return on;
 }
 
 int
@@ -986,6 +1074,8 @@ mg_rollback_apply(struct mg_rollback *rb, struct mg_target *targets,
 	for (i = 0; i < rb->nitems; i++) {
 		struct mg_rollback_item *it = &rb->items[i];
 
+		if (it->outcome != MG_OUT_PLANNED)
+			continue;
 		for (t = 0; t < ntargets; t++)
 			if (strcmp(targets[t].region, it->region) == 0)
 				break;
@@ -999,15 +1089,18 @@ mg_rollback_apply(struct mg_rollback *rb, struct mg_target *targets,
 		fi.runtime_id = it->runtime_id;
 		fi.moved = json_array();
 		fi.warnings = json_array();
-		if (repoint_endpoint(&w, &fi, it->endpoint, it->from,
-		    it->back_to) == 0) {
-			it->outcome = MG_OUT_FIXED;
-			it->detail = strdup("moved back");
-		} else {
-			it->outcome = MG_OUT_FAILED;
-			it->detail = json_array_size(fi.warnings) ?
-			    strdup(json_string_value(json_array_get(
-			    fi.warnings, 0))) : strdup("not moved");
+		/* Where someone moved it since, their choice stands. */
+		if (endpoint_still_on(&w, &fi, it)) {
+			if (repoint_endpoint(&w, &fi, it->endpoint, it->from,
+			    it->back_to) == 0) {
+				it->outcome = MG_OUT_FIXED;
+				it->detail = strdup("moved back");
+			} else {
+				it->outcome = MG_OUT_FAILED;
+				it->detail = json_array_size(fi.warnings) ?
+				    strdup(json_string_value(json_array_get(
+				    fi.warnings, 0))) : strdup("not moved");
+			}
 		}
 		json_decref(fi.moved);
 		json_decref(fi.warnings);

@@ -154,6 +154,7 @@ mg_journal_read(const char *path, json_t **entries, struct mg_err *err)
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
+	struct stat st;
 	FILE *fp;
 	int lineno = 0, rc = -1;
 
@@ -162,6 +163,11 @@ mg_journal_read(const char *path, json_t **entries, struct mg_err *err)
 	if (fp == NULL)
 		return mg_err_set(err, MG_EIO, "cannot open journal '%s': %s",
 		    path, strerror(errno));
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		mg_err_set(err, MG_EIO, "journal '%s' is not a regular file",
+		    path);
+		goto cleanup;
+	}
 	all = json_array();
 	while ((n = getline(&line, &cap, fp)) >= 0) {
 		lineno++;
