@@ -100,8 +100,12 @@ plan_finding(struct mg_fix_item *it, const struct mg_finding *f)
 	json_array_foreach(f->endpoints, i, n) {
 		json_t *p;
 
-		if (strcmp(json_string_value(n), "DEFAULT") == 0)
+		if (strcmp(json_string_value(n), "DEFAULT") == 0) {
+			/* DEFAULT on an older version: a rollout is under way. */
+			free(it->default_on);
+			it->default_on = f->version ? strdup(f->version) : NULL;
 			continue;
+		}
 		p = json_pack("{s:s, s:s}", "name", json_string_value(n),
 		    "version", f->version ? f->version : "");
 		json_array_append_new(it->pinned, p);
@@ -135,19 +139,27 @@ plan_item(struct mg_fix_item *it, const struct mg_fix_opts *o)
 		    !it->newest_noncompliant)
 			json_array_remove(it->pinned, i);
 	}
+	status = mg_json_str(it->pre, "status");
+	if (it->default_on != NULL && newest != NULL &&
+	    strcmp(it->default_on, newest) != 0) {
+		set_outcome(it, MG_OUT_SKIPPED, "not READY: DEFAULT still "
+		    "serves version %s while version %s (status %s) rolls "
+		    "out; run the fix again once it is READY", it->default_on,
+		    newest, status ? status : "unknown");
+		return;
+	}
 	if (!it->newest_noncompliant && json_array_size(it->pinned) == 0) {
 		set_outcome(it, MG_OUT_ALREADY, "every served version requires "
 		    "MMDSv2");
 		return;
 	}
+	if (status == NULL || strcmp(status, "READY") != 0) {
+		set_outcome(it, MG_OUT_SKIPPED, "not READY (status %s); run "
+		    "the fix again once it is READY", status ? status :
+		    "unknown");
+		return;
+	}
 	if (it->newest_noncompliant) {
-		status = mg_json_str(it->pre, "status");
-		if (status == NULL || strcmp(status, "READY") != 0) {
-			set_outcome(it, MG_OUT_SKIPPED, "not READY (status %s);"
-			    " run the fix again once it is READY",
-			    status ? status : "unknown");
-			return;
-		}
 		mg_err_clear(&err);
 		if (mg_fix_body(it->pre, o->allow_unknown, &it->body,
 		    &err) != 0) {
@@ -205,6 +217,7 @@ mg_fix_release(struct mg_fix *fix)
 		json_decref(it->pre);
 		json_decref(it->body);
 		free(it->flag_before);
+		free(it->default_on);
 		json_decref(it->pinned);
 		free(it->detail);
 		free(it->new_version);

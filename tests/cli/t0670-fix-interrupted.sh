@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# t0670-fix-interrupted.sh: what a fresh user ran into. A fix interrupted
+# while its new version rolls out is not called compliant on a re-run; a
+# journal that cannot be written stops the fix before any change; a
+# rollback leaves alone an endpoint someone moved since; misplaced
+# secrets are not echoed.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+MG=$MG_BUILD_DIR/mmdsguard
+log=$MG_SCRATCH/requests.jsonl
+LEGACY=legacy_support_agent-Hc4pN7yV1e
+CHECKOUT=checkout_agent-Vr2mD5xK8w
+aws_env
+
+# 1. The rollout outlives the fix's wait: exit 4; a re-run skips it.
+emu_start --fleet "$MG_SOURCE_DIR/examples/fleet.json" \
+    --ready-delay-ms 6000 --request-log "$log"
+rc=0
+"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --runtime "$LEGACY" \
+    --apply --yes --wait-timeout 1 --journal "$MG_SCRATCH/j1.jsonl" \
+    >"$MG_SCRATCH/f1.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 4 "fix whose wait times out"
+grep -q "verification timed out" "$MG_SCRATCH/f1.out" || mg_fail "no timeout outcome"
+rc=0
+"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --runtime "$LEGACY" \
+    --apply --yes --journal "$MG_SCRATCH/j2.jsonl" \
+    >"$MG_SCRATCH/f2.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 1 "re-run during the rollout"
+grep -q "not READY" "$MG_SCRATCH/f2.out" ||
+    { cat "$MG_SCRATCH/f2.out"; mg_fail "re-run did not say not READY"; }
+! grep -q "already compliant" "$MG_SCRATCH/f2.out" ||
+    mg_fail "re-run called a rolling-out runtime compliant"
+n=$(grep -c '"UpdateAgentRuntime"' "$log" || true)
+mg_expect_eq "$n" 1 "updates sent in all"
+emu_stop
+
+# 2. A journal that takes no line: nothing is sent, exit 3.
+emu_start --fleet "$MG_SOURCE_DIR/examples/fleet.json" --ready-delay-ms 40 \
+    --request-log "$log"
+: >"$log"
+rc=0
+"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --apply --yes \
+    --repoint-endpoints --journal /dev/full >"$MG_SCRATCH/f3.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 3 "fix with an unwritable journal"
+grep -q "nothing was changed" "$MG_SCRATCH/f3.out" || mg_fail "journal message"
+! grep -qE '"(Update|Create|Delete)' "$log" || mg_fail "a change was sent"
+
+# 3. Rollback leaves an endpoint someone moved since where it is.
+"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --apply --yes \
+    --repoint-endpoints --journal "$MG_SCRATCH/j3.jsonl" >/dev/null 2>&1 ||
+    mg_fail "fix failed"
+agentcore update-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
+    --endpoint-name prod --agent-runtime-version 2 >/dev/null
+for _ in $(seq 50); do
+	live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id \
+	    "$CHECKOUT" --endpoint-name prod --query liveVersion --output text)
+	[[ $live == 2 ]] && break
+	sleep 0.05
+done
+rc=0
+"$MG" rollback --endpoint-url "$EMU_URL" --journal "$MG_SCRATCH/j3.jsonl" \
+    --apply --yes >"$MG_SCRATCH/r.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 1 "rollback of a moved endpoint"
+grep -q "someone moved it since" "$MG_SCRATCH/r.out" ||
+    { cat "$MG_SCRATCH/r.out"; mg_fail "rollback did not say why"; }
+live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
+    --endpoint-name prod --query liveVersion --output text)
+mg_expect_eq "$live" 2 "prod after the rollback"
+emu_stop
+
+# 4. Usage mistakes that could leak a secret or drop a region.
+secret=$AWS_SECRET_ACCESS_KEY
+for args in "audit -s$secret" "audit $secret" "$secret" \
+    "audit --region=$secret" "audit --format=$secret"; do
+	rc=0
+	# shellcheck disable=SC2086
+	"$MG" $args >"$MG_SCRATCH/u.out" 2>&1 || rc=$?
+	mg_expect_eq "$rc" 2 "exit status of: ${args%% *} ..."
+	! grep -qF "$secret" "$MG_SCRATCH/u.out" || mg_fail "secret echoed"
+done
+rc=0
+"$MG" audit --region us-east-1 --region eu-west-1 2>"$MG_SCRATCH/u.err" || rc=$?
+mg_expect_eq "$rc" 2 "--region given twice"
+grep -q "given twice" "$MG_SCRATCH/u.err" || mg_fail "twice message"
+echo "ok: t0670"
