@@ -293,6 +293,35 @@ chain(const struct files *f, const char *profile_flag, struct mg_creds *out,
 	return r > 0 ? 0 : -1;
 }
 
+/* A value that would break a header: spaces, controls, non-ASCII. */
+static int
+bad_chars(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+			return 1;
+	return 0;
+}
+
+/* Name the faulty value and where it came from, never the value. */
+static int
+check_usable(const struct mg_creds *c, struct mg_err *err)
+{
+	const char *what = NULL;
+
+	if (bad_chars(c->access_key_id))
+		what = "the access key id";
+	else if (bad_chars(c->secret_access_key))
+		what = "the secret access key";
+	else if (bad_chars(c->session_token))
+		what = "the session token";
+	if (what == NULL)
+		return 0;
+	return mg_err_set(err, MG_ECREDS, "%s from %s has a space, control "
+	    "or non-ASCII character; set it again without them", what,
+	    c->source);
+}
+
 int
 mg_creds_resolve(const char *profile_flag, struct mg_creds *out,
     struct mg_err *err)
@@ -306,7 +335,8 @@ mg_creds_resolve(const char *profile_flag, struct mg_creds *out,
 	/* Like the AWS CLI, a broken file or a missing profile stops all. */
 	if (files_load(&f, err) != 0 ||
 	    profile_check(&f, profile_flag, err) != 0 ||
-	    chain(&f, profile_flag, out, err) != 0)
+	    chain(&f, profile_flag, out, err) != 0 ||
+	    check_usable(out, err) != 0)
 		goto cleanup;
 
 	rc = 0;

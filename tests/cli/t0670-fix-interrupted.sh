@@ -84,4 +84,11 @@ rc=0
 "$MG" audit --region us-east-1 --region eu-west-1 2>"$MG_SCRATCH/u.err" || rc=$?
 mg_expect_eq "$rc" 2 "--region given twice"
 grep -q "given twice" "$MG_SCRATCH/u.err" || mg_fail "twice message"
+for bad in "AWS_ACCESS_KEY_ID= AKIDEXAMPLE" $'AWS_SESSION_TOKEN=abc\ndef'; do
+	rc=0
+	env "$bad" "$MG" audit --region us-east-1 \
+	    --endpoint-url http://127.0.0.1:1 2>"$MG_SCRATCH/c.err" || rc=$?
+	mg_expect_eq "$rc" 3 "credentials with a bad character"
+	grep -q "control or non-ASCII" "$MG_SCRATCH/c.err" || mg_fail "bad-char message"
+done
 echo "ok: t0670"
