@@ -67,7 +67,7 @@ check_offline(const struct cli_opts *o)
 }
 
 static int
-add_target(struct cli_env *env, const struct cli_opts *o, const char *region)
+add_target(struct cli_env *env, const char *endpoint, const char *region)
 {
 	struct mg_err err;
 	size_t i;
@@ -81,8 +81,8 @@ add_target(struct cli_env *env, const struct cli_opts *o, const char *region)
 	for (i = 0; i < env->ntargets; i++)
 		if (strcmp(env->targets[i].region, region) == 0)
 			return 0;
-	if (mg_target_init(&env->targets[env->ntargets], region,
-	    o->endpoint_url, &env->creds, &err) != 0) {
+	if (mg_target_init(&env->targets[env->ntargets], region, endpoint,
+	    &env->creds, &err) != 0) {
 		if (err.code == MG_EUSAGE)
 			helpf("%s", err.msg);
 		else
@@ -94,7 +94,8 @@ add_target(struct cli_env *env, const struct cli_opts *o, const char *region)
 }
 
 static int
-build_targets(const struct cli_opts *o, struct cli_env *env)
+build_targets(const struct cli_opts *o, const char *endpoint,
+    struct cli_env *env)
 {
 	char *list = NULL, *save = NULL, *tok, *region = NULL;
 	struct mg_err err;
@@ -111,7 +112,7 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 	if (o->all_regions) {
 		for (i = 0; rc == 0 && i < sizeof(all_regions) /
 		    sizeof(all_regions[0]); i++)
-			rc = add_target(env, o, all_regions[i]);
+			rc = add_target(env, endpoint, all_regions[i]);
 		return rc;
 	}
 	if (o->regions == NULL) {
@@ -119,7 +120,7 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 			errorf("%s", err.msg);
 			return 3;
 		}
-		rc = add_target(env, o, region);
+		rc = add_target(env, endpoint, region);
 		free(region);
 		return rc;
 	}
@@ -143,7 +144,7 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 			rc = 2;
 			break;
 		}
-		rc = add_target(env, o, tok);
+		rc = add_target(env, endpoint, tok);
 	}
 	if (rc == 0 && env->ntargets == 0) {
 		helpf("--region needs at least one region");
@@ -153,9 +154,43 @@ build_targets(const struct cli_opts *o, struct cli_env *env)
 	return rc;
 }
 
+/*
+ * The control-plane endpoint: --endpoint-url, then the SDKs'
+ * environment variables (read by the library), then the profile's
+ * endpoint_url. *out stays NULL for the service's own endpoint.
+ */
+static int
+choose_endpoint(const struct cli_opts *o, char **out)
+{
+	static const char *const vars[] = {
+		"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL",
+		"AWS_ENDPOINT_URL",
+	};
+	struct mg_err err;
+	size_t i;
+
+	*out = NULL;
+	mg_err_clear(&err);
+	if (o->endpoint_url != NULL) {
+		*out = strdup(o->endpoint_url);
+		return *out ? 0 : 5;
+	}
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if (getenv(vars[i]) != NULL && *getenv(vars[i]) != '\0')
+			return 0;
+	if (mg_endpoint_resolve(o->profile, out, &err) != 0) {
+		errorf("%s", err.msg);
+		return 3;
+	}
+	if (*out != NULL)
+		notef("endpoint: %s (endpoint_url of the profile)", *out);
+	return 0;
+}
+
 int
 cli_env_setup(const struct cli_opts *o, int concurrency, struct cli_env *env)
 {
+	char *endpoint = NULL;
 	struct mg_client_opts co;
 	struct mg_err err;
 	int rc;
@@ -172,7 +207,10 @@ cli_env_setup(const struct cli_opts *o, int concurrency, struct cli_env *env)
 	env->have_creds = 1;
 	notef("credentials: access key %s from %s", env->creds.access_key_id,
 	    env->creds.source);
-	rc = build_targets(o, env);
+	rc = choose_endpoint(o, &endpoint);
+	if (rc == 0)
+		rc = build_targets(o, endpoint, env);
+	free(endpoint);
 	if (rc != 0)
 		return rc;
 	memset(&co, 0, sizeof(co));

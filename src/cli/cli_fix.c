@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* cli_fix.c: mmdsguard fix and mmdsguard rollback. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,36 @@
 #include "cli_msgs.h"
 #include "fix.h"
 #include "fixplan.h"
+
+/* Where an interrupted fix says its journal is. */
+static char interrupted_msg[4200];
+
+static void
+on_interrupt(int sig)
+{
+	ssize_t n;
+
+	(void)sig;
+	n = write(STDERR_FILENO, interrupted_msg, strlen(interrupted_msg));
+	(void)n;
+	_exit(130);
+}
+
+static void
+catch_interrupts(const char *journal_path)
+{
+	struct sigaction sa;
+
+	snprintf(interrupted_msg, sizeof(interrupted_msg), "\nmmdsguard: "
+	    "interrupted; the journal '%s' records every change sent; run "
+	    "the same fix again to finish (it will not mint a second "
+	    "version)\n", journal_path);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static void
 on_progress(const char *msg, void *arg)
@@ -79,14 +110,23 @@ print_plan(const struct mg_fix *fix, const struct cli_env *env,
 		const struct mg_target *t = &env->targets[it->target];
 		char *name = mg_strip_controls(it->runtime_name ?
 		    it->runtime_name : "-");
+		char *id = mg_strip_controls(it->runtime_id);
 
-		printf("\n%s (%s) in %s %s: %s\n", it->runtime_id, name,
+		printf("\n%s (%s) in %s %s: %s\n", id ? id : "?", name,
 		    t->account ? t->account : "-", t->region,
 		    it->outcome == MG_OUT_PLANNED ? "to change" :
 		    mg_outcome_name(it->outcome));
 		free(name);
+		free(id);
 		if (it->outcome != MG_OUT_PLANNED) {
 			printf("  %s\n", it->detail ? it->detail : "");
+			json_array_foreach(it->pinned, j, p) {
+				moves++;
+				printf("  endpoint %s serves version %s without "
+				    "MMDSv2: stays as it is\n",
+				    mg_json_str(p, "name"),
+				    mg_json_str(p, "version"));
+			}
 			continue;
 		}
 		todo++;
@@ -248,6 +288,7 @@ cmd_fix(const struct cli_opts *o)
 	if (rc != 0)
 		goto cleanup;
 	fo.journal = journal;
+	catch_interrupts(mg_journal_path(journal));
 	if (mg_fix_apply(&fix, env.targets, &fo, &err) != 0) {
 		errorf("%s", err.msg);
 		rc = 5;

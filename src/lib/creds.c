@@ -427,3 +427,33 @@ cleanup:
 	files_release(&f);
 	return rc;
 }
+
+int
+mg_endpoint_resolve(const char *profile_flag, char **out, struct mg_err *err)
+{
+	const char *profile = mg_profile_name(profile_flag), *v;
+	struct files f;
+	int rc = -1;
+
+	*out = NULL;
+	v = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	if (v != NULL && strcasecmp(v, "true") == 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	if (files_load(&f, err) != 0)
+		goto cleanup;
+	v = mg_awsconf_get(f.cfg, profile, "ignore_configured_endpoint_urls");
+	if (v != NULL && strcasecmp(v, "true") == 0) {
+		rc = 0;
+		goto cleanup;
+	}
+	v = mg_awsconf_get(f.cfg, profile, "endpoint_url");
+	if (v != NULL && *v != '\0' && (*out = strdup(v)) == NULL) {
+		mg_err_set(err, MG_ENOMEM, "out of memory");
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	files_release(&f);
+	return rc;
+}

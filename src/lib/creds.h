@@ -42,6 +42,15 @@ int mg_region_resolve(const char *region_flag, const char *profile_flag,
     char **out, struct mg_err *err);
 
 /*
+ * The profile's endpoint_url from the config file, as the AWS SDKs read
+ * it when neither a flag nor AWS_ENDPOINT_URL* names one; *out is NULL
+ * when there is none or AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the
+ * profile's ignore_configured_endpoint_urls) is true.
+ */
+int mg_endpoint_resolve(const char *profile_flag, char **out,
+    struct mg_err *err);
+
+/*
  * The profile in effect: the flag, AWS_DEFAULT_PROFILE (botocore reads it
  * first), AWS_PROFILE, or "default". Empty values count as unset.
  */

@@ -39,6 +39,18 @@ emu_stop
 # 2. A journal that takes no line: nothing is sent, exit 3.
 emu_start --fleet "$MG_SOURCE_DIR/examples/fleet.json" --ready-delay-ms 40 \
     --request-log "$log"
+# (The profile's endpoint_url is honoured, as in the AWS SDKs.)
+printf '[profile emu]\nendpoint_url = %s\nregion = us-east-1\n' "$EMU_URL" \
+    >"$AWS_CONFIG_FILE"
+rc=0
+AWS_PROFILE=emu "$MG" audit --format json >"$MG_SCRATCH/p.json" || rc=$?
+mg_expect_eq "$rc" 1 "audit through the profile's endpoint_url"
+grep -q '"noncompliant": 3' "$MG_SCRATCH/p.json" || mg_fail "profile endpoint audit"
+rc=0
+AWS_PROFILE=emu AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true "$MG" audit \
+    --connect-timeout 1 --endpoint-url http://127.0.0.1:1 >/dev/null 2>&1 || rc=$?
+mg_expect_eq "$rc" 4 "flag over the profile's endpoint_url"
+: >"$AWS_CONFIG_FILE"
 : >"$log"
 rc=0
 "$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --apply --yes \
