@@ -64,7 +64,7 @@ if ok:
           "versions, %d of them pinned by a named endpoint (exit status 1 "
           "means noncompliant versions were found, as expected)"
           % (v.count("compliant"), v.count("noncompliant"), len(pinned)))
-    print("demo: next, plan the fix:  ./build/mmdsguard fix "
-          "--endpoint-url URL --region us-east-1 --repoint-endpoints")
+    print("demo: to try fix and rollback on this fleet, start the emulator "
+          "yourself: see 'Trying it without an AWS account' in README.md")
 sys.exit(0 if ok else 1)
 PY
