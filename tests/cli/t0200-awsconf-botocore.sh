@@ -3,19 +3,14 @@
 # t0200-awsconf-botocore.sh: config parsing and credential resolution
 # against botocore itself (tests/py/awsconf_oracle.py), case by case.
 set -eu
+source "$(dirname "$0")/lib.sh"
 
-: "${MG_BUILD_DIR:?}" "${MG_SOURCE_DIR:?}"
+mg_need_py botocore.session
 DUMP=$MG_BUILD_DIR/awsconf_dump
 ORACLE=$MG_SOURCE_DIR/tests/py/awsconf_oracle.py
-
-if ! python3 -c 'import botocore.session' 2>/dev/null; then
-	echo "skip: botocore is not importable by python3"
-	exit 77
-fi
 [ -x "$DUMP" ] || { echo "missing $DUMP"; exit 1; }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+tmp=$MG_SCRATCH
 export LC_ALL=C.UTF-8
 export HOME=$tmp/home
 # Nothing from the caller's AWS setup may leak in.

@@ -4,9 +4,7 @@
 # through the real AWS CLI against mmdsguard-emulator.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-command -v aws >/dev/null || exit 77
-command -v jq >/dev/null || exit 77
-command -v curl >/dev/null || exit 77
+mg_need_cmd aws jq curl
 
 aws_env
 emu_start --ready-delay-ms 100 --request-log "$MG_SCRATCH/requests.log"

@@ -4,8 +4,8 @@
 # stale or future dates, missing or unsigned parts, accounts and regions.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-command -v aws >/dev/null || exit 77
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_cmd aws
+mg_need_py botocore
 
 aws_env
 emu_start --key AKIDSECOND:second-secret-key:210987654321
@@ -23,10 +23,7 @@ grep -q 'UnrecognizedClientException.*The security token included in the request
 
 python3 - "$EMU_URL" <<'PY'
 import json, sys, urllib.request, urllib.error
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-from emu_client import Client, call, check, expect, minimal, KEY, SECRET
+from emu_client import Client, check, expect, minimal, sign, SECRET
 
 url = sys.argv[1]
 c = Client(url)
@@ -66,10 +63,7 @@ def raw(method, path, body=None, extra=None, mutate=None, query=""):
     full = url + path + ("?" + query if query else "")
     data = json.dumps(body).encode() if body is not None else None
     h = {"Content-Type": "application/json"} if data else {}
-    ar = AWSRequest(method=method, url=full, data=data, headers=h)
-    SigV4Auth(Credentials(KEY, SECRET), "bedrock-agentcore",
-              "us-east-1").add_auth(ar)
-    headers = dict(ar.headers.items())
+    headers = sign(method, full, data, h)
     headers.update(extra or {})
     if mutate:
         full, data = mutate(full, data)

@@ -4,8 +4,8 @@
 # opaque nextTokens (with + / and =) on all three List operations.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-command -v aws >/dev/null || exit 77
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_cmd aws
+mg_need_py botocore
 
 aws_env
 log="$MG_SCRATCH/requests.log"

@@ -5,7 +5,7 @@
 # writable member of the newest model stored and echoed exactly.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_py botocore
 
 emu_start --fleet "$MG_SOURCE_DIR/examples/fleet.json" --ready-delay-ms 0
 python3 - "$EMU_URL" <<'PY'

@@ -5,7 +5,7 @@
 # idempotency.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_py botocore
 
 # Default: reset, new runtimes are post-2026-02-15.
 emu_start --ready-delay-ms 400 --fleet "$MG_SOURCE_DIR/examples/fleet.json"

@@ -3,7 +3,7 @@
 # t0305-emulator-faults.sh: every --fault switch does what --help says.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_py botocore
 
 fleet="$MG_SCRATCH/fleet.json"
 python3 - "$fleet" <<'PY'

@@ -4,7 +4,7 @@
 # files with errors naming file and JSON path) and --generate.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_py botocore
 
 # The demo fleet.
 emu_start --fleet "$MG_SOURCE_DIR/examples/fleet.json"

@@ -4,7 +4,7 @@
 # keep-alive, raw paths, the request log, --help and usage errors.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_py botocore
 
 "$EMU_BIN" --help >"$MG_SCRATCH/help"
 for flag in --port --fleet --generate --key --legacy-defaults --update-omit \
@@ -58,10 +58,7 @@ emu_start --latency-ms 300 --fleet "$MG_SOURCE_DIR/examples/fleet.json" \
     --request-log "$log"
 python3 - "$EMU_URL" <<'PY'
 import http.client, json, sys, threading, time, urllib.parse
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-from emu_client import Client, check, expect, KEY, SECRET
+from emu_client import Client, check, expect, sign
 
 url = sys.argv[1]
 c = Client(url)
@@ -90,12 +87,8 @@ paths = ["/runtimes/", "/runtimes/orders%5Fagent-Qm3vX8pL2a/",
 sock = None
 for i, path in enumerate(paths):
     method = "GET" if i == 1 else "POST"
-    req = AWSRequest(method=method, url=url + path + "?maxResults=3",
-                     data=None)
-    SigV4Auth(Credentials(KEY, SECRET), "bedrock-agentcore",
-              "us-east-1").add_auth(req)
     conn.request(method, path + "?maxResults=3",
-                 headers=dict(req.headers.items()))
+                 headers=sign(method, url + path + "?maxResults=3"))
     resp = conn.getresponse()
     body = json.loads(resp.read())
     check(resp.status == 200, "%s on a kept-alive connection: %d %r" %

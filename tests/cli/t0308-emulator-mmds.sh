@@ -4,8 +4,8 @@
 # v2), and that the credentials it hands out work against the emulator.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-command -v curl >/dev/null || exit 77
-python3 -c 'import botocore' 2>/dev/null || exit 77
+mg_need_cmd curl
+mg_need_py botocore
 
 creds=/latest/meta-data/iam/security-credentials
 code() {

@@ -6,8 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-command -v aws >/dev/null || { echo "skipping: the AWS CLI is not installed"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_cmd aws
 log=$MG_SCRATCH/requests.jsonl
 emu_start --legacy-defaults --ready-delay-ms 40 --request-log "$log"
 aws_env

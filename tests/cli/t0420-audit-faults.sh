@@ -7,32 +7,14 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-MG=$MG_BUILD_DIR/mmdsguard
 FLEETS=$MG_SOURCE_DIR/tests/data/fleets
 log=$MG_SCRATCH/requests.jsonl
 aws_env
 
-# Checks record a failure and go on, so that one bug does not hide others.
-nfail=0
-soft_fail() {
-	echo "FAIL: $*" >&2
-	nfail=$((nfail + 1))
-}
-expect_eq() {
-	[[ "$1" == "$2" ]] || soft_fail "$3: expected '$2', got '$1'"
-}
-
-# audit NAME ARGS...: JSON report to $MG_SCRATCH/NAME.json, stderr to
-# NAME.err, at most 30 seconds; sets rc and secs (wall time).
+# audit NAME ARGS...: audit_json NAME, which must end within 30 seconds.
 audit() {
-	local name=$1 t0
-	shift
-	rc=0
-	t0=$EPOCHREALTIME
-	timeout 30 "$MG" audit --format json "$@" >"$MG_SCRATCH/$name.json" \
-	    2>"$MG_SCRATCH/$name.err" || rc=$?
-	secs=$(awk "BEGIN { printf \"%.2f\", $EPOCHREALTIME - $t0 }")
-	((rc != 124)) || soft_fail "$name: still running after 30 seconds"
+	audit_json "$1" 30 "${@:2}"
+	((rc != 124)) || soft_fail "$1: still running after 30 seconds"
 }
 
 # No escape (ESC, BEL, CSI in UTF-8 or raw) and no C0 control but the
@@ -49,8 +31,8 @@ no_controls() {
 emu_start --fleet "$FLEETS/audit-compliant.json" --request-log "$log" \
     --fault vanish-on-get:ok_one --fault access-denied:pinned_ok
 audit vanish --endpoint-url "$EMU_URL" --region us-east-1
-expect_eq "$rc" 4 "exit status with a vanished and a denied runtime"
-python3 - "$MG_SCRATCH/vanish.json" <<'PY' || soft_fail "vanish/access-denied checks"
+expect_rc "$rc" 4 "audit with a vanished and a denied runtime"
+pycheck "vanish/access-denied checks" "$MG_SCRATCH/vanish.json" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 errors = []
@@ -86,7 +68,7 @@ PY
 rc=0
 "$MG" audit --endpoint-url "$EMU_URL" --region us-east-1 \
     >"$MG_SCRATCH/vanish.txt" 2>&1 || rc=$?
-expect_eq "$rc" 4 "exit status of the table"
+expect_rc "$rc" 4 "the table"
 grep -q "^note: .*ok_one-OkOne00001.*deleted during the scan" \
     "$MG_SCRATCH/vanish.txt" || soft_fail "the table has no note on the deletion"
 
@@ -94,7 +76,7 @@ grep -q "^note: .*ok_one-OkOne00001.*deleted during the scan" \
 # an audit of nothing is no pass.
 audit nosuch --endpoint-url "$EMU_URL" --region us-east-1 \
     --runtime nosuch_agent-abcdefghij
-expect_eq "$rc" 4 "exit status of --runtime naming no runtime"
+expect_rc "$rc" 4 "--runtime naming no runtime"
 ! grep -q "deleted during the scan" "$MG_SCRATCH/nosuch.json" ||
     soft_fail "a --runtime that never existed is reported deleted during the scan"
 emu_stop
@@ -104,9 +86,9 @@ emu_stop
 emu_start --fleet "$FLEETS/audit-compliant.json" --request-log "$log" \
     --fault repeat-token:us-east-1
 audit repeat --endpoint-url "$EMU_URL" --region us-east-1 --page-size 2
-expect_eq "$rc" 4 "exit status with a repeating token"
+expect_rc "$rc" 4 "audit with a repeating token"
 echo "repeat-token: audit took ${secs}s"
-python3 - "$MG_SCRATCH/repeat.json" "$log" <<'PY' || soft_fail "repeat-token checks"
+pycheck "repeat-token checks" "$MG_SCRATCH/repeat.json" "$log" <<'PY'
 import collections, json, sys
 rep = json.load(open(sys.argv[1]))
 log = [json.loads(l) for l in open(sys.argv[2])]
@@ -143,9 +125,9 @@ emu_stop
 emu_start --fleet "$FLEETS/audit-compliant.json" --request-log "$log" \
     --fault region-error:eu-west-1
 audit regions --endpoint-url "$EMU_URL" --region us-east-1,eu-west-1
-expect_eq "$rc" 4 "exit status with one failed region"
+expect_rc "$rc" 4 "audit with one failed region"
 echo "region-error: audit took ${secs}s"
-python3 - "$MG_SCRATCH/regions.json" "$log" <<'PY' || soft_fail "region-error checks"
+pycheck "region-error checks" "$MG_SCRATCH/regions.json" "$log" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 log = [json.loads(l) for l in open(sys.argv[2])]
@@ -165,7 +147,7 @@ PY
 rc=0
 "$MG" audit --endpoint-url "$EMU_URL" --region us-east-1,eu-west-1 \
     >"$MG_SCRATCH/regions.txt" 2>&1 || rc=$?
-expect_eq "$rc" 4 "exit status of the table with one failed region"
+expect_rc "$rc" 4 "the table with one failed region"
 grep -q "eu-west-1: error: .*InternalServerException" "$MG_SCRATCH/regions.txt" ||
     soft_fail "the table does not show the failed region"
 grep -q "; 1 of 2 targets failed$" "$MG_SCRATCH/regions.txt" ||
@@ -179,14 +161,14 @@ emu_start --fleet "$FLEETS/audit-escapes.json"
 rc=0
 "$MG" audit --endpoint-url "$EMU_URL" --region us-east-1 \
     >"$MG_SCRATCH/esc.txt" 2>"$MG_SCRATCH/esc.err" || rc=$?
-expect_eq "$rc" 1 "exit status of the escape fleet"
+expect_rc "$rc" 1 "the escape fleet"
 no_controls "$MG_SCRATCH/esc.txt" "table (emulator)"
 no_controls "$MG_SCRATCH/esc.err" "stderr (emulator)"
 rc=0
 "$MG" audit --endpoint-url "$EMU_URL" --region us-east-1 --verbose \
     --output "$MG_SCRATCH/esc-o.txt" >"$MG_SCRATCH/esc-o.out" \
     2>"$MG_SCRATCH/esc-o.err" || rc=$?
-expect_eq "$rc" 1 "exit status of the escape fleet with --output"
+expect_rc "$rc" 1 "the escape fleet with --output"
 no_controls "$MG_SCRATCH/esc-o.txt" "table written with --output"
 no_controls "$MG_SCRATCH/esc-o.out" "summary line with --output"
 no_controls "$MG_SCRATCH/esc-o.err" "stderr with --verbose"
@@ -277,15 +259,9 @@ srv.daemon_threads = True
 print("listening on 127.0.0.1:%d" % srv.server_address[1], flush=True)
 srv.serve_forever()
 PY
-python3 "$MG_SCRATCH/stub.py" >"$MG_SCRATCH/stub.out" 2>&1 &
-stub_pid=$!
-mg_on_exit "kill $stub_pid 2>/dev/null; wait $stub_pid 2>/dev/null"
-for ((i = 0; i < 200; i++)); do
-	grep -qs "^listening on " "$MG_SCRATCH/stub.out" && break
-	sleep 0.025
-done
-stub_port=$(sed -n 's/^listening on 127.0.0.1://p' "$MG_SCRATCH/stub.out")
-stub_url=http://127.0.0.1:$stub_port
+bg_start stub python3 "$MG_SCRATCH/stub.py"
+stub_pid=$BG_PID
+stub_url=http://127.0.0.1:$BG_PORT
 for versions in served all; do
 	rc=0
 	timeout 30 "$MG" audit --endpoint-url "$stub_url" --region us-east-1 \
@@ -300,7 +276,7 @@ audit stub --endpoint-url "$stub_url" --region us-east-1
 [[ $rc == 1 || $rc == 4 ]] || soft_fail "stub JSON: exit status $rc"
 # The JSON report escapes C0 controls (or it would not parse); C1
 # characters are valid JSON text and may stay.
-python3 - "$MG_SCRATCH/stub.json" <<'PY' || soft_fail "stub JSON checks"
+pycheck "stub JSON checks" "$MG_SCRATCH/stub.json" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 assert rep["findings"], "no findings"
@@ -319,7 +295,7 @@ usage() {	# EXPECTED-TEXT ARGS...
 	rc=0
 	timeout 10 "$MG" audit --endpoint-url "$EMU_URL" "$@" >"$out" \
 	    2>"$err" || rc=$?
-	expect_eq "$rc" 2 "exit status of: audit $*"
+	expect_rc "$rc" 2 "audit $*"
 	[[ ! -s $out ]] || soft_fail "audit $*: something on stdout"
 	grep -qi -- "$want" "$err" ||
 	    soft_fail "audit $*: no message with '$want': $(head -c 300 "$err")"
@@ -368,9 +344,9 @@ emu_stop
 # which is exit 4 (incomplete), not 3: a refused connection says nothing
 # about credentials or configuration, and the next run may succeed.
 audit refused --endpoint-url http://127.0.0.1:1 --region us-east-1
-expect_eq "$rc" 4 "exit status with an unreachable endpoint"
+expect_rc "$rc" 4 "audit with an unreachable endpoint"
 echo "refused endpoint: audit took ${secs}s"
-python3 - "$MG_SCRATCH/refused.json" <<'PY' || soft_fail "refused endpoint checks"
+pycheck "refused endpoint checks" "$MG_SCRATCH/refused.json" <<'PY'
 import json, re, sys
 rep = json.load(open(sys.argv[1]))
 (t,) = rep["targets"]
@@ -382,37 +358,28 @@ PY
 rc=0
 timeout 30 "$MG" audit --endpoint-url http://127.0.0.1:1 --region us-east-1 \
     >"$MG_SCRATCH/refused.txt" 2>&1 || rc=$?
-expect_eq "$rc" 4 "exit status of the table with an unreachable endpoint"
+expect_rc "$rc" 4 "the table with an unreachable endpoint"
 grep -qi "connect" "$MG_SCRATCH/refused.txt" ||
     soft_fail "the table does not say the connection failed"
 
 # A server that accepts connections and never answers: bounded by
 # --request-timeout (three attempts).
-python3 -c '
+bg_start silent python3 -c '
 import socket, sys, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 s.listen(64)
-print(s.getsockname()[1], flush=True)
+print("listening on 127.0.0.1:%d" % s.getsockname()[1], flush=True)
 time.sleep(120)
-' >"$MG_SCRATCH/silent.port" &
-silent_pid=$!
-mg_on_exit "kill $silent_pid 2>/dev/null; wait $silent_pid 2>/dev/null"
-for ((i = 0; i < 200; i++)); do
-	[[ -s $MG_SCRATCH/silent.port ]] && break
-	sleep 0.025
-done
-audit silent --endpoint-url "http://127.0.0.1:$(cat "$MG_SCRATCH/silent.port")" \
+'
+silent_pid=$BG_PID
+audit silent --endpoint-url "http://127.0.0.1:$BG_PORT" \
     --region us-east-1 --request-timeout 1
-expect_eq "$rc" 4 "exit status with a server that never answers"
+expect_rc "$rc" 4 "audit with a server that never answers"
 echo "silent endpoint: audit took ${secs}s"
 grep -qi "timed out\|timeout" "$MG_SCRATCH/silent.json" ||
     soft_fail "no timeout named: $(cat "$MG_SCRATCH/silent.json")"
 kill "$silent_pid" 2>/dev/null || true
 
-# Under -DMG_SANITIZE=ON a report may hide behind an expected exit status.
-if grep -rlE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$MG_SCRATCH" >&2; then
-	soft_fail "sanitizer reports in the files above"
-fi
-((nfail == 0)) || mg_fail "$nfail check(s) failed"
-echo "ok: t0420"
+soft_sanitizer_scan "$MG_SCRATCH"
+soft_finish t0420

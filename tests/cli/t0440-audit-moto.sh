@@ -8,42 +8,10 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-python3 -c "import moto.server, moto.bedrockagentcorecontrol" 2>/dev/null ||
-    { echo "skipping: moto.bedrockagentcorecontrol is not importable"; exit 77; }
-command -v aws >/dev/null ||
-    { echo "skipping: the AWS CLI is not installed"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_py moto.server moto.bedrockagentcorecontrol
+mg_need_cmd aws
 aws_env
-
-nfail=0
-soft_fail() {
-	echo "FAIL: $*" >&2
-	nfail=$((nfail + 1))
-}
-
-port=$(python3 -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m moto.server -H 127.0.0.1 -p "$port" >"$MG_SCRATCH/moto.log" 2>&1 &
-moto_pid=$!
-mg_on_exit "kill $moto_pid 2>/dev/null; wait $moto_pid 2>/dev/null"
-MOTO_URL=http://127.0.0.1:$port
-# Poll until moto answers HTTP (or gives up): at most 15 seconds.
-python3 - "$MOTO_URL" "$moto_pid" <<'PY' ||
-import os, sys, time, urllib.error, urllib.request
-url, pid = sys.argv[1], int(sys.argv[2])
-end = time.time() + 15
-while time.time() < end:
-    try:
-        urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
-        sys.exit(0)
-    except urllib.error.HTTPError:
-        sys.exit(0)             # an HTTP error is an answer too
-    except Exception:
-        os.kill(pid, 0)         # moto died: OSError, exit 1
-        time.sleep(0.05)
-sys.exit(1)
-PY
-    { cat "$MG_SCRATCH/moto.log" >&2; mg_fail "moto did not answer"; }
+moto_start
 
 moto() {
 	aws bedrock-agentcore-control --endpoint-url "$MOTO_URL" "$@"
@@ -107,19 +75,18 @@ PY
 }
 
 for mode in latest served all; do
-	rc=0
 	args=(--versions "$mode")
 	[[ $mode != served ]] || args=()
-	timeout 30 "$MG" audit --endpoint-url "$MOTO_URL" --region us-east-1 \
-	    --format json "${args[@]}" >"$MG_SCRATCH/$mode.json" \
-	    2>"$MG_SCRATCH/$mode.err" || rc=$?
+	audit_json "$mode" 30 --endpoint-url "$MOTO_URL" --region us-east-1 \
+	    "${args[@]}"
 	((rc < 5)) || cat "$MG_SCRATCH/$mode.err" >&2
 	check "$MG_SCRATCH/$mode.json" "$rc" "$mode" || soft_fail "moto, --versions $mode"
 done
 
 # --versions all: version 1 of moto_three is asked for; moto answers with
 # version 2, which must not become a verdict for version 1.
-python3 - "$MG_SCRATCH/all.json" "${ids[2]}" <<'PY' ||
+pycheck "moto, version 1 of an updated runtime" "$MG_SCRATCH/all.json" \
+    "${ids[2]}" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 v1 = [f for f in rep["findings"] if f["runtimeId"] == sys.argv[2]
@@ -128,19 +95,14 @@ assert len(v1) == 1, v1
 assert v1[0]["verdict"] == "unknown" and v1[0]["requireMMDSV2"] is None, v1
 print("ok: version 1 as answered by moto: unknown (%s)" % v1[0]["reason"])
 PY
-    soft_fail "moto, version 1 of an updated runtime"
 
 # The table and --runtime work against moto as well.
 rc=0
 timeout 30 "$MG" audit --endpoint-url "$MOTO_URL" --region us-east-1 \
     --runtime "${ids[0]}" >"$MG_SCRATCH/one.txt" 2>&1 || rc=$?
-[[ $rc == 1 ]] || soft_fail "moto, --runtime: exit status $rc"
+expect_rc "$rc" 1 "moto, --runtime"
 grep -q "^summary: 1 runtime, 1 version audited: 0 compliant, 1 noncompliant, 0 unknown$" \
     "$MG_SCRATCH/one.txt" || soft_fail "moto, --runtime: $(cat "$MG_SCRATCH/one.txt")"
 
-# Under -DMG_SANITIZE=ON a report may hide behind an expected exit status.
-if grep -rlE "ERROR: (Address|Leak)Sanitizer|runtime error:" "$MG_SCRATCH" >&2; then
-	soft_fail "sanitizer reports in the files above"
-fi
-((nfail == 0)) || mg_fail "$nfail check(s) failed"
-echo "ok: t0440"
+soft_sanitizer_scan "$MG_SCRATCH"
+soft_finish t0440

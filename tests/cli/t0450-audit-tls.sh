@@ -10,22 +10,14 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-command -v openssl >/dev/null ||
-    { echo "skipping: openssl is not installed"; exit 77; }
-python3 -c "import ssl" 2>/dev/null ||
-    { echo "skipping: python3 has no ssl module"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_cmd openssl
+mg_need_py ssl
 S=$MG_SCRATCH
+tls_proxy=$MG_SOURCE_DIR/tests/py/tls_proxy.py
 fleet=$MG_SOURCE_DIR/tests/data/fleets/field-tls.json
 reqlog=$S/requests.jsonl
 LEGACY=tls_legacy_agent-TlsL3gacy1
 MODERN=tls_modern_agent-TlsM0dern2
-
-failures=()
-soft_fail() {
-	echo "FAIL: $*" >&2
-	failures+=("$*")
-}
 
 # ---- certificates --------------------------------------------------------
 # mkca NAME: a self-signed CA; mkcert NAME CA SAN: an EC key and a
@@ -63,34 +55,14 @@ for v in $(compgen -e | grep -i -E '^(https?|all|no)_proxy$' || true); do
 done
 unset SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE REQUESTS_CA_BUNDLE
 
-# start_py TAG ARGS...: run tls_proxy.py ARGS in the background; sets
-# PY_PORT once it says where it listens.
-start_py() {
-	local tag=$1 line="" i pid
-	shift
-	python3 "$MG_SOURCE_DIR/tests/py/tls_proxy.py" "$@" \
-	    >"$S/$tag.out" 2>"$S/$tag.err" &
-	pid=$!
-	mg_on_exit "kill $pid 2>/dev/null; wait $pid 2>/dev/null"
-	for ((i = 0; i < 200; i++)); do
-		line=$(head -n1 "$S/$tag.out" 2>/dev/null || true)
-		[[ $line == "listening on 127.0.0.1:"* ]] && break
-		kill -0 "$pid" 2>/dev/null ||
-		    { cat "$S/$tag.err" >&2; mg_fail "$tag did not start"; }
-		sleep 0.025
-	done
-	[[ $line == "listening on 127.0.0.1:"* ]] ||
-	    mg_fail "$tag did not say where it listens"
-	PY_PORT=${line##*:}
-}
-start_py front tls --cert "$S/server.pem" --key "$S/server.key" \
-    --upstream "$EMU_PORT" --log "$S/front.log"
-FRONT=https://127.0.0.1:$PY_PORT
-start_py wrong tls --cert "$S/wrongname.pem" --key "$S/wrongname.key" \
-    --upstream "$EMU_PORT" --log "$S/wrong.log"
-WRONG=https://127.0.0.1:$PY_PORT
-start_py cproxy connect --log "$S/cproxy.log"
-CPROXY=http://127.0.0.1:$PY_PORT
+bg_start front python3 "$tls_proxy" tls --cert "$S/server.pem" \
+    --key "$S/server.key" --upstream "$EMU_PORT" --log "$S/front.log"
+FRONT=https://127.0.0.1:$BG_PORT
+bg_start wrong python3 "$tls_proxy" tls --cert "$S/wrongname.pem" \
+    --key "$S/wrongname.key" --upstream "$EMU_PORT" --log "$S/wrong.log"
+WRONG=https://127.0.0.1:$BG_PORT
+bg_start cproxy python3 "$tls_proxy" connect --log "$S/cproxy.log"
+CPROXY=http://127.0.0.1:$BG_PORT
 FRONT_HOSTPORT=${FRONT#https://}
 
 # audit TAG URL [VAR=VALUE...]: mmdsguard audit --format json against URL
@@ -114,11 +86,11 @@ audit() {
 # no request reached the emulator.
 failed_run() {
 	local tag=$1 what=$2 pat=$3
-	[[ $rc == 4 ]] || soft_fail "$what: exit status $rc, expected 4"
+	expect_rc "$rc" 4 "$what"
 	grep -q -i -E "$pat" "$S/$tag.err" "$S/$tag.json" ||
 	    soft_fail "$what: no message matching '$pat':
 $(cat "$S/$tag.err" "$S/$tag.json")"
-	python3 - "$S/$tag.json" "$pat" <<'PY' || soft_fail "$what: report"
+	pycheck "$what: report" "$S/$tag.json" "$pat" <<'PY'
 import json, re, sys
 rep = json.load(open(sys.argv[1]))
 t = rep["targets"]
@@ -139,7 +111,8 @@ good_run() {
 	local tag=$1 what=$2
 	[[ $rc == 1 ]] || soft_fail "$what: exit status $rc, expected 1:
 $(cat "$S/$tag.err")"
-	python3 - "$S/$tag.json" "$S/$tag.req" "$LEGACY" "$MODERN" <<'PY' ||
+	pycheck "$what: findings or requests" "$S/$tag.json" "$S/$tag.req" \
+	    "$LEGACY" "$MODERN" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 req = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
@@ -163,7 +136,6 @@ assert ops == ["GetAgentRuntime", "GetAgentRuntime", "ListAgentRuntimes"], \
     [(e["operation"], e["status"], e["error"]) for e in req]
 assert all(e["status"] == 200 for e in req), req
 PY
-	    soft_fail "$what: findings or requests"
 	grep -q "^tls-ok" "$S/front.log" ||
 	    soft_fail "$what: the TLS front end saw no handshake"
 }
@@ -191,11 +163,11 @@ failed_run wrongname "certificate for another host" \
 # ---- 5. AWS_CA_BUNDLE names a file that does not exist ------------------
 # A configuration error (exit 3) naming the file, before anything is sent.
 audit nofile "$FRONT" AWS_CA_BUNDLE="$S/no-such-dir/ca.pem"
-[[ $rc == 3 ]] || soft_fail "AWS_CA_BUNDLE missing: exit status $rc, expected 3"
+expect_rc "$rc" 3 "AWS_CA_BUNDLE missing"
 grep -q "no-such-dir/ca.pem" "$S/nofile.err" "$S/nofile.json" ||
     soft_fail "AWS_CA_BUNDLE missing: the message does not name the file:
 $(cat "$S/nofile.err")"
-python3 - "$S/nofile.json" <<'PY' || soft_fail "AWS_CA_BUNDLE missing: report"
+pycheck "AWS_CA_BUNDLE missing: report" "$S/nofile.json" <<'PY'
 import json, sys
 try:
     rep = json.load(open(sys.argv[1]))
@@ -230,13 +202,5 @@ grep -q "^connect " "$S/cproxy.log" ||
     soft_fail "through HTTPS_PROXY without AWS_CA_BUNDLE: no CONNECT"
 
 emu_stop || soft_fail "the emulator did not exit cleanly"
-for f in "$S"/*.err; do
-	grep -q "runtime error:\|Sanitizer" "$f" &&
-	    soft_fail "sanitizer report in $(basename "$f")"
-done
-if ((${#failures[@]} > 0)); then
-	echo "t0450: ${#failures[@]} failed:" >&2
-	printf '  %s\n' "${failures[@]}" >&2
-	exit 1
-fi
-echo "ok: t0450"
+soft_sanitizer_scan "$S"/*.err
+soft_finish t0450

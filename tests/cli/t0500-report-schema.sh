@@ -9,88 +9,18 @@
 # noncompliant with reason flag-absent. Tampered copies of the report
 # must be rejected, so the validation itself can fail.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-build=${MG_BUILD_DIR:?MG_BUILD_DIR is not set}
-src=${MG_SOURCE_DIR:?MG_SOURCE_DIR is not set}
-checker=$src/tests/py/check_schema.py
-
-skip() {
-	echo "skipping: $*"
-	exit 77
-}
-
-# find_spec looks without importing (importing moto.server takes a second).
-python3 -c 'import importlib.util as u, sys
-sys.exit(not all(u.find_spec(m) for m in ("moto", "botocore", "jsonschema",
-    "werkzeug", "flask")))' 2>/dev/null ||
-	skip "python3 lacks moto (with its server extras), botocore or jsonschema"
-command -v aws >/dev/null || skip "no AWS CLI (aws)"
-[ -x "$build/mmdsguard" ] || skip "no $build/mmdsguard"
-
-tmp=$(mktemp -d)
-moto_pid=
-cleanup() {
-	if [ -n "$moto_pid" ]; then
-		kill "$moto_pid" 2>/dev/null || true
-		wait "$moto_pid" 2>/dev/null || true
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-fail() {
-	echo "FAIL: $*"
-	exit 1
-}
+mg_need_py moto.server botocore jsonschema
+mg_need_cmd aws
+[[ -x $MG ]] || { echo "skipping: no $MG"; exit 77; }
+checker=$MG_SOURCE_DIR/tests/py/check_schema.py
+tmp=$MG_SCRATCH
 
 # Only the documented example key; nothing from the caller's setup.
-unset AWS_PROFILE AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_REGION \
-    AWS_DEFAULT_REGION AWS_ENDPOINT_URL \
-    AWS_ENDPOINT_URL_BEDROCK_AGENTCORE_CONTROL AWS_ROLE_ARN \
-    AWS_WEB_IDENTITY_TOKEN_FILE AWS_CONTAINER_CREDENTIALS_FULL_URI \
-    AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
-export AWS_ACCESS_KEY_ID=AKIDEXAMPLE
-export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-export AWS_EC2_METADATA_DISABLED=true
-export HOME=$tmp
-
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-port_open() {
-	python3 -c 'import socket, sys
-s = socket.socket()
-s.settimeout(0.2)
-sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))' "$1"
-}
-
-# A port can be taken between choosing and binding it: try a few.
-url=
-for attempt in 1 2 3 4 5; do
-	port=$(free_port)
-	python3 -m moto.server -H 127.0.0.1 -p "$port" \
-	    >"$tmp/moto.log" 2>&1 &
-	moto_pid=$!
-	for _ in $(seq 1 150); do
-		if port_open "$port"; then
-			url=http://127.0.0.1:$port
-			break
-		fi
-		kill -0 "$moto_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	[ -n "$url" ] && break
-	kill "$moto_pid" 2>/dev/null || true
-	wait "$moto_pid" 2>/dev/null || true
-	moto_pid=
-	echo "moto did not start on port $port (attempt $attempt)"
-done
-[ -n "$url" ] || { cat "$tmp/moto.log"; fail "moto server did not start"; }
+aws_env
+moto_start
+url=$MOTO_URL
 
 ctl() {
 	aws bedrock-agentcore-control "$@" --endpoint-url "$url" \
@@ -122,13 +52,13 @@ ctl create-agent-runtime --agent-runtime-name t0500_env \
 
 # Exit status 1 (something noncompliant), and a report on stdout.
 set +e
-"$build/mmdsguard" audit --endpoint-url "$url" --region us-east-1 \
+"$MG" audit --endpoint-url "$url" --region us-east-1 \
     --format json --versions latest >"$tmp/report.json" 2>"$tmp/audit.err"
 rc=$?
 set -e
 if [ "$rc" -ne 1 ]; then
 	cat "$tmp/audit.err"
-	fail "audit exited $rc, want 1"
+	mg_fail "audit exited $rc, want 1"
 fi
 
 # Every runtime we made, once, noncompliant because the flag is absent.
@@ -168,20 +98,20 @@ python3 "$checker" --strict --exit-code "$rc" "$tmp/report.json"
 
 # --output: the same report in the file, a summary line on stdout.
 set +e
-"$build/mmdsguard" audit --endpoint-url "$url" --region us-east-1 \
+"$MG" audit --endpoint-url "$url" --region us-east-1 \
     --format json --versions latest --output "$tmp/out.json" \
     >"$tmp/out.stdout" 2>"$tmp/out.err"
 rc2=$?
 set -e
-[ "$rc2" -eq 1 ] || fail "audit --output exited $rc2, want 1"
+[ "$rc2" -eq 1 ] || mg_fail "audit --output exited $rc2, want 1"
 python3 "$checker" --strict --exit-code "$rc2" "$tmp/out.json"
 if grep -q '"schemaVersion"' "$tmp/out.stdout"; then
-	fail "with --output the report must not go to stdout"
+	mg_fail "with --output the report must not go to stdout"
 fi
 
 # Must fail: each tampered copy is rejected, by the layer named (in one
 # process, through the checker's check(); one copy also through its CLI).
-python3 - "$tmp/report.json" "$tmp" "$src" <<'EOF'
+python3 - "$tmp/report.json" "$tmp" "$MG_SOURCE_DIR" <<'EOF'
 import copy, json, sys
 
 report = json.load(open(sys.argv[1]))
@@ -282,7 +212,7 @@ rc=0
 python3 "$checker" "$tmp/tampered.json" >"$tmp/reject.out" 2>&1 || rc=$?
 if [ "$rc" -ne 1 ] || ! grep -q '^invalid: ' "$tmp/reject.out"; then
 	cat "$tmp/reject.out"
-	fail "checker exited $rc on a tampered report, want 1"
+	mg_fail "checker exited $rc on a tampered report, want 1"
 fi
 
 # Part two: a stub control plane answering every shape of flag, an error
@@ -398,34 +328,22 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-print(server.server_address[1], flush=True)
+print("listening on 127.0.0.1:%d" % server.server_address[1], flush=True)
 server.serve_forever()
 EOF
 
-python3 "$tmp/stub.py" >"$tmp/stub.port" 2>"$tmp/stub.err" &
-stub_pid=$!
-cleanup_stub() {
-	kill "$stub_pid" 2>/dev/null || true
-	wait "$stub_pid" 2>/dev/null || true
-}
-trap 'cleanup_stub; cleanup' EXIT
-for _ in $(seq 1 100); do
-	[ -s "$tmp/stub.port" ] && break
-	kill -0 "$stub_pid" 2>/dev/null || break
-	sleep 0.05
-done
-[ -s "$tmp/stub.port" ] || { cat "$tmp/stub.err"; fail "stub did not start"; }
-stub_url=http://127.0.0.1:$(head -n1 "$tmp/stub.port")
+bg_start stub python3 "$tmp/stub.py"
+stub_url=http://127.0.0.1:$BG_PORT
 
 set +e
-"$build/mmdsguard" audit --endpoint-url "$stub_url" \
+"$MG" audit --endpoint-url "$stub_url" \
     --region us-east-1,eu-west-1 --format json \
     >"$tmp/stub-report.json" 2>"$tmp/stub-audit.err"
 rc=$?
 set -e
 if [ "$rc" -ne 1 ]; then
 	cat "$tmp/stub-audit.err"
-	fail "audit of the stub exited $rc, want 1"
+	mg_fail "audit of the stub exited $rc, want 1"
 fi
 python3 "$checker" --strict --exit-code "$rc" "$tmp/stub-report.json"
 

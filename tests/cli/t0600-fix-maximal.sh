@@ -7,9 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-python3 -c "import botocore" 2>/dev/null ||
-    { echo "skipping: python3 botocore is not importable"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_py botocore
 log=$MG_SCRATCH/requests.jsonl
 emu_start --legacy-defaults --update-omit reset --ready-delay-ms 50 \
     --request-log "$log"
@@ -19,17 +17,10 @@ aws_env
 # (requireServiceS3Endpoint is refused on create, accepted on update of a
 # runtime created before the cutoff, as the service does).
 python3 - "$EMU_URL" "$MG_SCRATCH" <<'PY'
-import json, sys, time
+import json, sys
 import emu_client, maximal
 url, scratch = sys.argv[1], sys.argv[2]
-
-def ready(rid):
-    for _ in range(200):
-        r = emu_client.call(url, "GET", "/runtimes/%s/" % rid)
-        if r.status == 200 and r.body["status"] == "READY":
-            return r.body
-        time.sleep(0.05)
-    raise SystemExit("runtime %s never became READY" % rid)
+c = emu_client.Client(url)
 
 ids = {}
 for name, body in (("maximal_microvm", maximal.microvm_update()),
@@ -43,10 +34,10 @@ for name, body in (("maximal_microvm", maximal.microvm_update()),
     r = emu_client.call(url, "PUT", "/runtimes/", body=create)
     assert r.status == 202, r
     rid = r.body["agentRuntimeId"]
-    ready(rid)
+    c.wait_status(rid)
     r = emu_client.call(url, "PUT", "/runtimes/%s/" % rid, body=body)
     assert r.status == 202, r
-    got = ready(rid)
+    got = c.wait_status(rid)
     # The emulator must hold exactly what was sent, or the test proves
     # nothing about losses.
     for k, v in body.items():

@@ -15,13 +15,10 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-python3 -c "import botocore" 2>/dev/null ||
-    { echo "skipping: python3 botocore is not importable"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_py botocore
 fleet=$MG_SOURCE_DIR/tests/data/fleets/fix-faults.json
-reqlog=$MG_SCRATCH/requests.jsonl
 wirelog=$MG_SCRATCH/wire.jsonl
-export PYTHONPATH="$MG_SCRATCH:$PYTHONPATH" MG_SCRATCH
+export PYTHONPATH="$MG_SCRATCH:$PYTHONPATH"
 
 DROP=drop_agent-Dr0pAp1y01
 CONFLICT=conflict_agent-C0nfl1ct01
@@ -37,7 +34,7 @@ LATE=late_agent-L4t3Upd4t3
 # The runtimes of $fleet were created in 2025 and in January 2026: a
 # cutoff of 2026-01-01 makes s3new_agent one the service manages the S3
 # endpoint of, while the MMDSv2 default (2026-02-15) applies to none.
-emu_start --fleet "$fleet" --ready-delay-ms 50 --request-log "$reqlog" \
+emu_start --fleet "$fleet" --ready-delay-ms 50 --request-log "$MG_REQLOG" \
     --s3-endpoint-cutoff 2026-01-01 \
     --fault drop-after-apply:drop_agent \
     --fault conflict-once:conflict_agent \
@@ -121,71 +118,20 @@ while True:
     threading.Thread(target=serve, args=(conn, port, logpath, drops, lock),
                      daemon=True).start()
 PY
-: >"$MG_SCRATCH/wiretap.out"
-python3 "$MG_SCRATCH/wiretap.py" "$EMU_PORT" "$wirelog" \
-    "PUT:/runtimes/$APPLIED/" >"$MG_SCRATCH/wiretap.out" 2>&1 &
-WT_PID=$!
-mg_on_exit "kill $WT_PID 2>/dev/null; wait $WT_PID 2>/dev/null"
-for ((i = 0; i < 200; i++)); do
-	line=$(head -n1 "$MG_SCRATCH/wiretap.out" || true)
-	[[ $line == "listening on 127.0.0.1:"* ]] && break
-	sleep 0.025
-done
-[[ $line == "listening on 127.0.0.1:"* ]] || mg_fail "the proxy did not start"
-WT_URL="http://127.0.0.1:${line##*:}"
+bg_start wiretap python3 "$MG_SCRATCH/wiretap.py" "$EMU_PORT" "$wirelog" \
+    "PUT:/runtimes/$APPLIED/"
+WT_URL=http://127.0.0.1:$BG_PORT
 
-# Checks shared by the Python snippets below. A snippet records every
-# failed check and exits 1 at the end, so one run names them all.
+# Helpers of the Python snippets below, on top of tests/py/checks.py (its
+# chk() records a failed check and goes on, so one run names them all).
 cat >"$MG_SCRATCH/fxcheck.py" <<'PY'
-import atexit, json, os, sys
-import emu_client
-
-C = emu_client.Client(os.environ["EMU_URL"])
-SCRATCH = os.environ["MG_SCRATCH"]
-READONLY = {"agentRuntimeArn", "agentRuntimeName", "agentRuntimeId",
-            "agentRuntimeVersion", "createdAt", "lastUpdatedAt", "status",
-            "failureReason", "workloadIdentityDetails"}
-_failed = []
-
-def chk(cond, msg):
-    if not cond:
-        _failed.append(msg)
-    return cond
-
-@atexit.register
-def _report():
-    for m in _failed:
-        sys.stderr.write("FAIL: %s\n" % m)
-    if _failed:
-        os._exit(1)
-
-def done(name):
-    if not _failed:
-        print("ok: " + name)
-
-def get(rid, version=None):
-    r = C.get(rid, version)
-    assert r.status == 200, r
-    return r.body
-
-def versions(rid):
-    r = C.versions(rid, "maxResults=100")
-    assert r.status == 200, r
-    return sorted((v["agentRuntimeVersion"] for v in r.body["agentRuntimes"]),
-                  key=int)
-
-def config(rt):
-    return {k: v for k, v in rt.items() if k not in READONLY}
-
-def lines(path):
-    with open(path) as f:
-        return [json.loads(l) for l in f if l.strip()]
+import json, os
+import checks
+from checks import *
 
 def run(tag):
     """(stdout, stderr, request log, wire log) of the run called tag."""
-    p = os.path.join(SCRATCH, tag)
-    return (open(p + ".out").read(), open(p + ".err").read(),
-            lines(p + ".req"), lines(p + ".wire"))
+    return checks.run(tag) + (lines(os.path.join(SCRATCH, tag + ".wire")),)
 
 def updates(req, rid):
     return [e for e in req if e["operation"] == "UpdateAgentRuntime" and
@@ -230,18 +176,6 @@ def journal(name):
     return lines(os.path.join(SCRATCH, name))
 PY
 
-failures=()
-soft_fail() {
-	echo "FAIL: $*" >&2
-	failures+=("$*")
-}
-expect_rc() {	# got expected what
-	[[ $1 == "$2" ]] || soft_fail "$3: exit status $1, expected $2"
-}
-# pycheck WHAT <<'PY' ... PY: a Python check; a failure is recorded.
-pycheck() {
-	python3 - || soft_fail "$1"
-}
 # snap RID...: save each runtime (newest, raw JSON) and its versions.
 snap() {
 	python3 - "$@" <<'PY' || mg_fail "cannot read the runtimes before the fix"
@@ -251,17 +185,13 @@ for rid in sys.argv[1:]:
     save(rid + ".before.json", {"runtime": get(rid), "versions": versions(rid)})
 PY
 }
-# run_fix TAG ARGS...: mmdsguard fix through the proxy, stdin not a
-# terminal; sets rc; keeps TAG.out, TAG.err, TAG.req and TAG.wire.
+# run_fix TAG ARGS...: run_mg TAG fix through the proxy; also keeps
+# TAG.wire.
 run_fix() {
 	local tag=$1
 	shift
-	: >"$reqlog"
 	: >"$wirelog"
-	rc=0
-	"$MG" fix --endpoint-url "$WT_URL" --region us-east-1 "$@" \
-	    >"$MG_SCRATCH/$tag.out" 2>"$MG_SCRATCH/$tag.err" </dev/null || rc=$?
-	cp "$reqlog" "$MG_SCRATCH/$tag.req"
+	run_mg "$tag" fix --endpoint-url "$WT_URL" --region us-east-1 "$@"
 	cp "$wirelog" "$MG_SCRATCH/$tag.wire"
 }
 
@@ -576,14 +506,5 @@ done("late-updating")
 PY
 
 emu_stop
-# UBSan only prints; ASan reports are caught by the exit statuses too.
-for f in "$MG_SCRATCH"/*.err; do
-	grep -q "runtime error:\|Sanitizer" "$f" &&
-	    soft_fail "sanitizer report in $(basename "$f")"
-done
-if ((${#failures[@]} > 0)); then
-	echo "t0610: ${#failures[@]} failed:" >&2
-	printf '  %s\n' "${failures[@]}" >&2
-	exit 1
-fi
-echo "ok: t0610"
+soft_sanitizer_scan "$MG_SCRATCH"/*.err
+soft_finish t0610

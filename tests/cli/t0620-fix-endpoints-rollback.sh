@@ -12,67 +12,26 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-python3 -c "import botocore" 2>/dev/null ||
-    { echo "skipping: python3 botocore is not importable"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_py botocore
 fleet=$MG_SOURCE_DIR/tests/data/fleets/fix-endpoints.json
-reqlog=$MG_SCRATCH/requests.jsonl
-export PYTHONPATH="$MG_SCRATCH:$PYTHONPATH" MG_SCRATCH
+export PYTHONPATH="$MG_SCRATCH:$PYTHONPATH"
 
 PINNED=pinned_agent-P1nn3dAg3n
 LEFT=left_agent-L3ftP1nn3d
 MOVED=moved_agent-M0v3dAg3nt
 
-emu_start --fleet "$fleet" --ready-delay-ms 50 --request-log "$reqlog"
+emu_start --fleet "$fleet" --ready-delay-ms 50 --request-log "$MG_REQLOG"
 aws_env
 
+# Helpers of the Python snippets below, on top of tests/py/checks.py.
 cat >"$MG_SCRATCH/epcheck.py" <<'PY'
-import atexit, json, os, sys
-import emu_client
-
-C = emu_client.Client(os.environ["EMU_URL"])
-SCRATCH = os.environ["MG_SCRATCH"]
-_failed = []
-
-def chk(cond, msg):
-    if not cond:
-        _failed.append(msg)
-    return cond
-
-@atexit.register
-def _report():
-    for m in _failed:
-        sys.stderr.write("FAIL: %s\n" % m)
-    if _failed:
-        os._exit(1)
-
-def done(name):
-    if not _failed:
-        print("ok: " + name)
-
-def get(rid, version=None):
-    r = C.get(rid, version)
-    assert r.status == 200, r
-    return r.body
-
-def versions(rid):
-    r = C.versions(rid, "maxResults=100")
-    assert r.status == 200, r
-    return sorted((v["agentRuntimeVersion"] for v in r.body["agentRuntimes"]),
-                  key=int)
+import json, os
+from checks import *
 
 def live(rid, name):
-    r = C.get_endpoint(rid, name)
+    r = client().get_endpoint(rid, name)
     assert r.status == 200, r
     return r.body.get("liveVersion"), r.body.get("status")
-
-def lines(path):
-    with open(path) as f:
-        return [json.loads(l) for l in f if l.strip()]
-
-def run(tag):
-    p = os.path.join(SCRATCH, tag)
-    return open(p + ".out").read(), open(p + ".err").read(), lines(p + ".req")
 
 def ops(req, *names):
     return [e for e in req if e["operation"] in names]
@@ -93,28 +52,6 @@ def line_of(out, rid):
     return res or plan
 PY
 
-failures=()
-soft_fail() {
-	echo "FAIL: $*" >&2
-	failures+=("$*")
-}
-expect_rc() {
-	[[ $1 == "$2" ]] || soft_fail "$3: exit status $1, expected $2"
-}
-pycheck() {
-	python3 - || soft_fail "$1"
-}
-# run_mg TAG ARGS...: mmdsguard ARGS, stdin not a terminal; sets rc; keeps
-# TAG.out, TAG.err and TAG.req (the requests of this run).
-run_mg() {
-	local tag=$1
-	shift
-	: >"$reqlog"
-	rc=0
-	"$MG" "$@" >"$MG_SCRATCH/$tag.out" 2>"$MG_SCRATCH/$tag.err" \
-	    </dev/null || rc=$?
-	cp "$reqlog" "$MG_SCRATCH/$tag.req"
-}
 T=(--endpoint-url "$EMU_URL" --region us-east-1)
 J=$MG_SCRATCH/fix.jsonl
 
@@ -256,14 +193,5 @@ grep -q -- "--journal" "$MG_SCRATCH/rb-nojournal.err" ||
 [[ ! -s $MG_SCRATCH/rb-nojournal.req ]] || soft_fail "rollback without --journal sent requests"
 
 emu_stop
-# UBSan only prints; ASan reports are caught by the exit statuses too.
-for f in "$MG_SCRATCH"/*.err; do
-	grep -q "runtime error:\|Sanitizer" "$f" &&
-	    soft_fail "sanitizer report in $(basename "$f")"
-done
-if ((${#failures[@]} > 0)); then
-	echo "t0620: ${#failures[@]} failed:" >&2
-	printf '  %s\n' "${failures[@]}" >&2
-	exit 1
-fi
-echo "ok: t0620"
+soft_sanitizer_scan "$MG_SCRATCH"/*.err
+soft_finish t0620

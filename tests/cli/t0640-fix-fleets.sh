@@ -7,8 +7,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-command -v aws >/dev/null || { echo "skipping: the AWS CLI is not installed"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_cmd aws
 
 snapshot() {	# file: every runtime's newest configuration, raw
 	python3 - "$EMU_URL" "$1" <<'PY'

@@ -14,13 +14,9 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-python3 -c "import botocore" 2>/dev/null ||
-    { echo "skipping: python3 botocore is not importable"; exit 77; }
-MG=$MG_BUILD_DIR/mmdsguard
+mg_need_py botocore
 S=$MG_SCRATCH
 envfleet=$MG_SOURCE_DIR/tests/data/fleets/field-env.json
-reqlog=$S/requests.jsonl
-export MG_SCRATCH
 
 PEM=env_pem_agent-EnvP3mAgnt
 TAB=env_tab_agent-EnvT4bAgnt
@@ -29,24 +25,11 @@ PLAIN=env_plain_agent-EnvPl41nAg
 SECRETS=(PemBodyK7vQ2mX9w secretTailJ4nX0pQ TabValueQv7Marker
     TabOnlyZk3Marker "BEGIN PRIVATE KEY")
 
-failures=()
-soft_fail() {
-	echo "FAIL: $*" >&2
-	failures+=("$*")
-}
-expect_rc() {	# got expected what
-	[[ $1 == "$2" ]] || soft_fail "$3: exit status $1, expected $2"
-}
-# run_fix TAG ARGS...: mmdsguard fix against $EMU_URL; sets rc; keeps
-# TAG.out, TAG.err and TAG.req (the emulator's request log of this run).
+# run_fix TAG ARGS...: run_mg TAG fix against $EMU_URL.
 run_fix() {
 	local tag=$1
 	shift
-	: >"$reqlog"
-	rc=0
-	"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 "$@" \
-	    >"$S/$tag.out" 2>"$S/$tag.err" </dev/null || rc=$?
-	cp "$reqlog" "$S/$tag.req"
+	run_mg "$tag" fix --endpoint-url "$EMU_URL" --region us-east-1 "$@"
 }
 # result_line TAG RID: the line of RID in the Results table of TAG.out.
 result_line() {
@@ -58,21 +41,16 @@ result_line() {
 raw_state() {
 	local out=$1
 	shift
-	python3 - "$EMU_URL" "$out" "$@" <<'PY'
+	python3 - "$out" "$@" <<'PY'
 import json, sys
-import emu_client
-url, out, rids = sys.argv[1], sys.argv[2], sys.argv[3:]
-c = emu_client.Client(url)
+from checks import get, versions
+out, rids = sys.argv[1], sys.argv[2:]
 state = {}
 for rid in rids:
-    g = c.get(rid)
-    assert g.status == 200, g
-    v = c.versions(rid, "maxResults=100")
-    assert v.status == 200, v
-    nums = sorted((x["agentRuntimeVersion"] for x in v.body["agentRuntimes"]),
-                  key=int)
-    state[rid] = {"newest": g.body, "versions": nums,
-                  "each": {n: c.get(rid, n).body for n in nums}}
+    g = get(rid)
+    nums = versions(rid)
+    state[rid] = {"newest": g, "versions": nums,
+                  "each": {n: get(rid, n) for n in nums}}
 json.dump(state, open(out, "w"), sort_keys=True)
 PY
 }
@@ -96,7 +74,7 @@ if command -v aws >/dev/null; then
 fi
 
 # ---- a. environment values with control characters (8.3) --------------
-emu_start --fleet "$envfleet" --ready-delay-ms 30 --request-log "$reqlog"
+emu_start --fleet "$envfleet" --ready-delay-ms 30 --request-log "$MG_REQLOG"
 aws_env
 raw_state "$S/env.before.json" "$PEM" "$TAB" "$PLAIN" ||
     mg_fail "cannot read the seeded runtimes"
@@ -143,13 +121,11 @@ line=$(result_line envdebug "$PEM")
 [[ $line == *refused* ]] ||
     soft_fail "control characters: $PEM outcome with --debug: '$line'"
 
-python3 - "$S" "$PEM" "$TAB" "$PLAIN" <<'PY' ||
+pycheck "control characters: state, request log or journal" \
+    "$PEM" "$TAB" "$PLAIN" <<'PY'
 import json, os, sys
-S, pem, tab, plain = sys.argv[1:5]
-bad = []
-def chk(cond, msg):
-    if not cond:
-        bad.append(msg)
+from checks import SCRATCH as S, chk, lines
+pem, tab, plain = sys.argv[1:4]
 before = json.load(open(os.path.join(S, "env.before.json")))
 after = json.load(open(os.path.join(S, "env.after.json")))
 for rid in (pem, tab):
@@ -172,8 +148,7 @@ chk(after[plain]["newest"].get("environmentVariables") ==
     "%s: the environment changed" % plain)
 # The emulator refused each update once; a refusal is not retried.
 for tag, rids in (("env-all", (pem, tab)), ("envdebug", (pem,))):
-    req = [json.loads(l) for l in open(os.path.join(S, tag + ".req"))
-           if l.strip()]
+    req = lines(os.path.join(S, tag + ".req"))
     for rid in rids:
         up = [(e["status"], e["error"]) for e in req
               if e["operation"] == "UpdateAgentRuntime" and
@@ -181,7 +156,7 @@ for tag, rids in (("env-all", (pem, tab)), ("envdebug", (pem,))):
         chk(up == [(400, "ValidationException")],
             "%s: %s: UpdateAgentRuntime answers %s" % (tag, rid, up))
 # The journal records the refusal and a read-back that found no change.
-j = [json.loads(l) for l in open(os.path.join(S, "env.journal")) if l.strip()]
+j = lines(os.path.join(S, "env.journal"))
 for rid in (pem, tab):
     mine = [e for e in j if e.get("runtimeId") == rid]
     ref = [e for e in mine if e.get("phase") == "refused"]
@@ -191,15 +166,11 @@ for rid in (pem, tab):
     chk(len(rb) == 1 and rb[0].get("changed") == [] and
         rb[0].get("version") == before[rid]["newest"]["agentRuntimeVersion"],
         "%s: journal read-back %s" % (rid, rb))
-for m in bad:
-    sys.stderr.write("FAIL: %s\n" % m)
-sys.exit(1 if bad else 0)
 PY
-    soft_fail "control characters: state, request log or journal"
 emu_stop || soft_fail "control characters: the emulator did not exit cleanly"
 
 # ---- b. the new version stays UPDATING past --wait-timeout --------------
-emu_start --fleet "$envfleet" --ready-delay-ms 8000 --request-log "$reqlog"
+emu_start --fleet "$envfleet" --ready-delay-ms 8000 --request-log "$MG_REQLOG"
 t0=$(date +%s.%N)
 run_fix wait --runtime "$PLAIN" --apply --yes --wait-timeout 2 \
     --journal "$S/wait.journal"
@@ -255,7 +226,7 @@ json.dump({"comment": "t0650 part d", "runtimes": rts}, open(sys.argv[1], "w"))
 PY
 emu_start --quotas on --quota-rates 25,150,50 --generate 120 \
     --legacy-defaults --fleet "$S/pace.json" --ready-delay-ms 1 \
-    --request-log "$reqlog"
+    --request-log "$MG_REQLOG"
 t0=$(date +%s.%N)
 run_fix pace --apply --yes --repoint-endpoints --concurrency 16 \
     --journal "$S/pace.journal"
@@ -263,14 +234,12 @@ t1=$(date +%s.%N)
 secs=$(python3 -c "print('%.1f' % ($t1 - $t0))")
 echo "quota pacing: fix of 220 runtimes took ${secs}s"
 expect_rc "$rc" 0 "quota pacing: fix --apply --concurrency 16"
-python3 - "$S/pace.out" "$S/pace.req" <<'PY' ||
-import collections, json, sys
+pycheck "quota pacing: request log or outcomes" "$S/pace.out" \
+    "$S/pace.req" <<'PY'
+import collections, sys
+from checks import chk, lines
 out = open(sys.argv[1]).read()
-req = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
-bad = []
-def chk(cond, msg):
-    if not cond:
-        bad.append(msg)
+req = lines(sys.argv[2])
 thr = collections.Counter(e["operation"] for e in req if e["status"] == 429)
 print("quota pacing: %d requests, 429 answers by operation: %s" %
       (len(req), dict(thr) or "none"))
@@ -296,11 +265,7 @@ for l in out.splitlines():
         w = l.split()
         res[" ".join(w[1:3]) if w[1] == "already" else w[1]] += 1
 chk(res == {"fixed": 148, "already compliant": 72}, "outcomes %s" % res)
-for m in bad:
-    sys.stderr.write("FAIL: %s\n" % m)
-sys.exit(1 if bad else 0)
 PY
-    soft_fail "quota pacing: request log or outcomes"
 rc=0
 "$MG" audit --endpoint-url "$EMU_URL" --region us-east-1 --format json \
     >"$S/pace.audit.json" 2>"$S/pace.audit.err" || rc=$?
@@ -336,7 +301,8 @@ elif ((have_aws)); then
 	"$MG" audit --endpoint-url "$EMU_URL" --region us-east-1 \
 	    --format json >"$S/iac.audit2.json" 2>"$S/iac.audit2.err" || rc=$?
 	expect_rc "$rc" 1 "stack update: audit after the stack update"
-	python3 - "$S/iac.audit2.json" "$absent" "$newest" <<'PY' ||
+	pycheck "stack update: the audit does not find the new version" \
+	    "$S/iac.audit2.json" "$absent" "$newest" <<'PY'
 import json, sys
 rep = json.load(open(sys.argv[1]))
 rid, newest = sys.argv[2:4]
@@ -349,19 +315,10 @@ assert (f["runtimeId"], f["version"], f["verdict"], f["reason"],
 assert "DEFAULT" in f["endpoints"], f
 assert rep["summary"]["noncompliant"] == 1, rep["summary"]
 PY
-	    soft_fail "stack update: the audit does not find the new version"
 	emu_stop || soft_fail "stack update: the emulator did not exit cleanly"
 else
 	echo "skipping part c (stack update): the AWS CLI is not installed"
 fi
 
-for f in "$S"/*.err; do
-	grep -q "runtime error:\|Sanitizer" "$f" &&
-	    soft_fail "sanitizer report in $(basename "$f")"
-done
-if ((${#failures[@]} > 0)); then
-	echo "t0650: ${#failures[@]} failed:" >&2
-	printf '  %s\n' "${failures[@]}" >&2
-	exit 1
-fi
-echo "ok: t0650"
+soft_sanitizer_scan "$S"/*.err
+soft_finish t0650

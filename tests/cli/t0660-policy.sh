@@ -6,7 +6,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-MG=$MG_BUILD_DIR/mmdsguard
 "$MG" policy --for audit >"$MG_SCRATCH/audit.json"
 "$MG" policy --for fix >"$MG_SCRATCH/fix.json"
 "$MG" policy >"$MG_SCRATCH/default.json"

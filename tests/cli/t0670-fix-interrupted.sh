@@ -8,7 +8,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-MG=$MG_BUILD_DIR/mmdsguard
 log=$MG_SCRATCH/requests.jsonl
 LEGACY=legacy_support_agent-Hc4pN7yV1e
 CHECKOUT=checkout_agent-Vr2mD5xK8w

@@ -2,7 +2,8 @@
 """emu_client.py: sign raw AgentCore control-plane requests (tests only).
 
 As a module: call(url, method, path, ...) -> Reply(status, error, body,
-headers). As a program:
+headers); sign(method, full_url, data, headers, ...) -> the signed headers
+of a request sent some other way. As a program:
 
   python3 emu_client.py URL METHOD PATH [--query Q] [--body JSON|@FILE]
       [--region R] [--key AKID] [--secret S] [--token T]
@@ -44,6 +45,21 @@ class Reply:
         return "Reply(%d, %s, %s)" % (self.status, self.error, self.raw[:300])
 
 
+def sign(method, full, data=None, headers=None, region="us-east-1",
+         key=KEY, secret=SECRET, token=None, date_offset=0,
+         service="bedrock-agentcore"):
+    """The headers of the request to the URL full, SigV4-signed."""
+    req = AWSRequest(method=method, url=full, data=data,
+                     headers=dict(headers or {}))
+    when = (datetime.datetime.now(datetime.timezone.utc) +
+            datetime.timedelta(seconds=date_offset))
+    with mock.patch.object(botocore.auth, "get_current_datetime",
+                           return_value=when):
+        SigV4Auth(Credentials(key, secret, token), service,
+                  region).add_auth(req)
+    return dict(req.headers.items())
+
+
 def call(url, method, path, query=None, body=None, region="us-east-1",
          key=KEY, secret=SECRET, token=None, date_offset=0,
          service="bedrock-agentcore", timeout=30):
@@ -55,15 +71,10 @@ def call(url, method, path, query=None, body=None, region="us-east-1",
             body.encode() if isinstance(body, str) else
             json.dumps(body).encode())
         headers["Content-Type"] = "application/json"
-    req = AWSRequest(method=method, url=full, data=data, headers=headers)
-    when = (datetime.datetime.now(datetime.timezone.utc) +
-            datetime.timedelta(seconds=date_offset))
-    with mock.patch.object(botocore.auth, "get_current_datetime",
-                           return_value=when):
-        SigV4Auth(Credentials(key, secret, token), service,
-                  region).add_auth(req)
+    headers = sign(method, full, data, headers, region, key, secret, token,
+                   date_offset, service)
     hreq = urllib.request.Request(full, data=data, method=method,
-                                  headers=dict(req.headers.items()))
+                                  headers=headers)
     try:
         with urllib.request.urlopen(hreq, timeout=timeout) as resp:
             return Reply(resp.status, resp.headers, resp.read().decode())
