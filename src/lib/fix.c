@@ -545,124 +545,131 @@ verify(struct worker *w, struct mg_fix_item *it, const json_t *pre,
 }
 
 /*
- * One UpdateAgentRuntime with everything the facts warn about: conflicts
- * rebuild from a fresh read, a refused requireServiceS3Endpoint is
- * retried once without it, harness-owned runtimes are left alone.
+ * Build the body from pre, journal it, and send it. Returns the call, or
+ * NULL with the outcome set when nothing could be sent.
  */
-static void
-update_runtime(struct worker *w, struct mg_fix_item *it)
+static struct mg_call *
+send_update(struct worker *w, struct mg_fix_item *it, const json_t *pre,
+    int dropped_s3, char token[64])
 {
-	struct mg_target *t = &w->targets[it->target];
-	json_t *pre = json_incref(it->pre), *body = NULL, *ans, *got = NULL;
+	const char *ver = mg_json_str(pre, "agentRuntimeVersion");
 	struct mg_call *call = NULL;
-	int rounds = 0, dropped_s3 = 0;
-	char token[64], why[600];
-	const char *ver;
+	json_t *body = NULL, *e;
+	struct mg_err err;
+
+	mg_err_clear(&err);
+	if (mg_fix_body(pre, w->o->allow_unknown, &body, &err) != 0) {
+		set_outcome(it, MG_OUT_SKIPPED, "%s", err.msg);
+		goto cleanup;
+	}
+	if (dropped_s3)
+		mg_fix_drop_s3_endpoint(body);
+	mg_fix_client_token(it->runtime_id, ver ? ver : "", body,
+	    dropped_s3 ? "without-s3-endpoint" : NULL, token);
+	json_object_set_new(body, "clientToken", json_string(token));
+	e = json_pack("{s:s, s:s, s:s?, s:s, s:b}", "action",
+	    "update-runtime", "phase", "before", "fromVersion", ver,
+	    "clientToken", token, "withoutS3Endpoint", dropped_s3);
+	json_object_set_new(e, "preImage", mg_redact(pre));
+	json_object_set_new(e, "body", mg_redact(body));
+	/* No change goes out that the journal does not hold. */
+	if (journal(w, it, e) != 0) {
+		set_outcome(it, MG_OUT_FAILED, "not changed: the journal could "
+		    "not be written");
+		goto cleanup;
+	}
+	progress(w->o, "%s: updating version %s (clientToken %s)",
+	    it->runtime_id, ver ? ver : "?", token);
+	call = send_call(w, &w->targets[it->target], MG_OP_MUTATE,
+	    "UpdateAgentRuntime", "PUT", mg_path_runtime(it->runtime_id, ""),
+	    NULL, body);
+	if (call == NULL)
+		set_outcome(it, MG_OUT_FAILED, "%s", w->err.msg);
+cleanup:
+	json_decref(body);
+	return call;
+}
+
+/*
+ * The service refused the update. Returns 1 to send again (from *pre,
+ * which a conflict replaces with a fresh read), 0 when the outcome is
+ * set. Conflicts rebuild from a new read and never replay the old body;
+ * a refused requireServiceS3Endpoint is retried once without it; a
+ * harness-owned runtime is left to its harness.
+ */
+static int
+on_refusal(struct worker *w, struct mg_fix_item *it, struct mg_call *call,
+    json_t **pre, int *rounds, int *dropped_s3)
+{
 	enum wait_result wr;
+	char why[600];
+	json_t *ans;
 
-	for (;;) {
-		struct mg_err err;
-
-		json_decref(body);
-		body = NULL;
-		mg_err_clear(&err);
-		if (mg_fix_body(pre, w->o->allow_unknown, &body, &err) != 0) {
-			set_outcome(it, MG_OUT_SKIPPED, "%s", err.msg);
-			goto cleanup;
+	mg_call_describe(call, why, sizeof(why));
+	journal(w, it, json_pack("{s:s, s:s, s:i, s:s?, s:s}", "action",
+	    "update-runtime", "phase", "refused", "status", (int)call->status,
+	    "error", call->err_code, "message", why));
+	if (call->err_code != NULL &&
+	    strcmp(call->err_code, "ConflictException") == 0 &&
+	    (*rounds)++ < CONFLICT_ROUNDS) {
+		progress(w->o, "%s: conflict (another update in progress); "
+		    "waiting for READY", it->runtime_id);
+		wr = wait_ready(w, it, NULL, &ans, why, sizeof(why));
+		if (wr != WAIT_READY) {
+			json_decref(ans);
+			set_outcome(it, wr == WAIT_TIMEOUT ? MG_OUT_TIMEOUT :
+			    MG_OUT_CHANGED, "another update was in progress and "
+			    "the runtime did not settle: %s", why);
+			return 0;
 		}
-		if (dropped_s3)
-			mg_fix_drop_s3_endpoint(body);
-		ver = mg_json_str(pre, "agentRuntimeVersion");
-		mg_fix_client_token(it->runtime_id, ver ? ver : "", body,
-		    dropped_s3 ? "without-s3-endpoint" : NULL, token);
-		json_object_set_new(body, "clientToken", json_string(token));
-		{
-			json_t *e = json_pack("{s:s, s:s, s:s?, s:s, s:b}",
-			    "action", "update-runtime", "phase", "before",
-			    "fromVersion", ver, "clientToken", token,
-			    "withoutS3Endpoint", dropped_s3);
-
-			json_object_set_new(e, "preImage", mg_redact(pre));
-			json_object_set_new(e, "body", mg_redact(body));
-			/* No change goes out that the journal does not hold. */
-			if (journal(w, it, e) != 0) {
-				set_outcome(it, MG_OUT_FAILED, "not changed: the "
-				    "journal could not be written");
-				goto cleanup;
-			}
-		}
-		progress(w->o, "%s: updating version %s (clientToken %s)",
-		    it->runtime_id, ver ? ver : "?", token);
-		mg_call_free(call);
-		call = send_call(w, t, MG_OP_MUTATE, "UpdateAgentRuntime",
-		    "PUT", mg_path_runtime(it->runtime_id, ""), NULL, body);
-		if (call == NULL) {
-			set_outcome(it, MG_OUT_FAILED, "%s", w->err.msg);
-			goto cleanup;
-		}
-		if (call->status == 202 || call->status == 200)
-			break;
-		mg_call_describe(call, why, sizeof(why));
-		journal(w, it, json_pack("{s:s, s:s, s:i, s:s?, s:s}",
-		    "action", "update-runtime", "phase", "refused", "status",
-		    (int)call->status, "error", call->err_code, "message",
-		    why));
-		if (call->err_code != NULL &&
-		    strcmp(call->err_code, "ConflictException") == 0 &&
-		    rounds++ < CONFLICT_ROUNDS) {
-			/* Someone else is updating: wait, read, rebuild. */
-			progress(w->o, "%s: conflict (another update in "
-			    "progress); waiting for READY", it->runtime_id);
-			wr = wait_ready(w, it, NULL, &ans, why, sizeof(why));
-			if (wr != WAIT_READY) {
-				json_decref(ans);
-				set_outcome(it, wr == WAIT_TIMEOUT ?
-				    MG_OUT_TIMEOUT : MG_OUT_CHANGED, "another "
-				    "update was in progress and the runtime "
-				    "did not settle: %s", why);
-				goto cleanup;
-			}
-			json_decref(pre);
-			pre = ans;
-			if (json_is_true(json_object_get(json_object_get(pre,
-			    "metadataConfiguration"), "requireMMDSV2"))) {
-				set_outcome(it, MG_OUT_ALREADY, "someone else "
-				    "updated the runtime during the fix; "
-				    "version %s already requires MMDSv2",
-				    mg_json_str(pre, "agentRuntimeVersion"));
-				free(it->new_version);
-				it->new_version = strdup(mg_json_str(pre,
-				    "agentRuntimeVersion"));
-				goto cleanup;
-			}
-			continue;
-		}
-		if (call->status == 400 && !dropped_s3 &&
-		    message_names(call, "requireServiceS3Endpoint") &&
-		    mg_fix_drop_s3_endpoint(body)) {
-			progress(w->o, "%s: the service refused "
-			    "requireServiceS3Endpoint; retrying once without "
-			    "it", it->runtime_id);
-			dropped_s3 = 1;
-			continue;
-		}
-		if (call->status == 400 && (message_names(call, "harness") ||
-		    message_names(call, "Harness"))) {
-			set_outcome(it, MG_OUT_SKIPPED, "owned by a harness: "
-			    "%s; change it through the harness that owns it",
-			    call->err_msg ? call->err_msg : why);
-			read_back(w, it, pre);
-			goto cleanup;
-		}
+		json_decref(*pre);
+		*pre = ans;
+		if (!json_is_true(json_object_get(json_object_get(ans,
+		    "metadataConfiguration"), "requireMMDSV2")))
+			return 1;
+		set_outcome(it, MG_OUT_ALREADY, "someone else updated the "
+		    "runtime during the fix; version %s already requires "
+		    "MMDSv2", mg_json_str(ans, "agentRuntimeVersion"));
+		free(it->new_version);
+		it->new_version = strdup(mg_json_str(ans,
+		    "agentRuntimeVersion"));
+		return 0;
+	}
+	if (call->status == 400 && !*dropped_s3 &&
+	    message_names(call, "requireServiceS3Endpoint") &&
+	    json_object_get(json_object_get(json_object_get(*pre,
+	    "networkConfiguration"), "networkModeConfig"),
+	    "requireServiceS3Endpoint") != NULL) {
+		progress(w->o, "%s: the service refused "
+		    "requireServiceS3Endpoint; retrying once without it",
+		    it->runtime_id);
+		*dropped_s3 = 1;
+		return 1;
+	}
+	if (call->status == 400 && (message_names(call, "harness") ||
+	    message_names(call, "Harness")))
+		set_outcome(it, MG_OUT_SKIPPED, "owned by a harness: %s; "
+		    "change it through the harness that owns it",
+		    call->err_msg ? call->err_msg : why);
+	else
 		/* Throttled past the retries is a failure, not a refusal. */
 		set_outcome(it, call->status >= 400 && call->status < 500 &&
 		    call->status != 429 ? MG_OUT_REFUSED : MG_OUT_FAILED, "%s",
 		    why);
-		read_back(w, it, pre);
-		goto cleanup;
-	}
-	ans = call_json(call);
-	ver = mg_json_str(ans, "agentRuntimeVersion");
+	read_back(w, it, *pre);
+	return 0;
+}
+
+/* The update was accepted: wait for that exact version, then verify. */
+static void
+on_accepted(struct worker *w, struct mg_fix_item *it, struct mg_call *call,
+    const json_t *pre, const char *token, int dropped_s3)
+{
+	json_t *ans = call_json(call), *got = NULL;
+	const char *ver = mg_json_str(ans, "agentRuntimeVersion");
+	enum wait_result wr;
+	char why[600];
+
 	it->new_version = ver ? strdup(ver) : NULL;
 	journal(w, it, json_pack("{s:s, s:s, s:i, s:s?, s:s}", "action",
 	    "update-runtime", "phase", "accepted", "status", (int)call->status,
@@ -672,28 +679,43 @@ update_runtime(struct worker *w, struct mg_fix_item *it)
 		set_outcome(it, MG_OUT_FAILED, "the update was accepted but "
 		    "the answer names no valid new version");
 		read_back(w, it, pre);
-		goto cleanup;
+		return;
 	}
 	progress(w->o, "%s: version %s accepted; waiting for it to be READY",
 	    it->runtime_id, it->new_version);
 	wr = wait_ready(w, it, it->new_version, &got, why, sizeof(why));
-	if (wr == WAIT_TIMEOUT) {
-		set_outcome(it, MG_OUT_TIMEOUT, "version %s: %s",
-		    it->new_version, why);
-		goto cleanup;
-	}
 	if (wr != WAIT_READY) {
-		set_outcome(it, MG_OUT_FAILED, "version %s: %s",
-		    it->new_version, why);
-		goto cleanup;
+		set_outcome(it, wr == WAIT_TIMEOUT ? MG_OUT_TIMEOUT :
+		    MG_OUT_FAILED, "version %s: %s", it->new_version, why);
+		json_decref(got);
+		return;
 	}
 	if (dropped_s3)
 		progress(w->o, "%s: checking that requireServiceS3Endpoint "
 		    "kept its value", it->runtime_id);
 	verify(w, it, pre, got);
-cleanup:
 	json_decref(got);
-	json_decref(body);
+}
+
+/* One UpdateAgentRuntime, with everything the facts warn about. */
+static void
+update_runtime(struct worker *w, struct mg_fix_item *it)
+{
+	json_t *pre = json_incref(it->pre);
+	struct mg_call *call = NULL;
+	int rounds = 0, dropped_s3 = 0;
+	char token[64];
+
+	do {
+		mg_call_free(call);
+		call = send_update(w, it, pre, dropped_s3, token);
+		if (call == NULL)
+			break;
+		if (call->status == 202 || call->status == 200) {
+			on_accepted(w, it, call, pre, token, dropped_s3);
+			break;
+		}
+	} while (on_refusal(w, it, call, &pre, &rounds, &dropped_s3));
 	json_decref(pre);
 	mg_call_free(call);
 }
