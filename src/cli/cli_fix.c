@@ -319,6 +319,57 @@ region_listed(const char *list, const char *region)
 	return 0;
 }
 
+static void
+print_rollback_plan(const struct mg_rollback *rb, int apply)
+{
+	size_t i;
+
+	printf("Rollback plan%s:\n", apply ? "" : " (nothing is changed "
+	    "without --apply)");
+	printf("A runtime version, once created, cannot be undone or deleted"
+	    " by this tool: the versions the fix created stay, and DEFAULT "
+	    "keeps serving the newest. Rollback moves named endpoints back to"
+	    " the versions they served before the fix.\n");
+	for (i = 0; i < rb->nitems; i++) {
+		const struct mg_rollback_item *it = &rb->items[i];
+		char *id = mg_strip_controls(it->runtime_id);
+		char *ep = mg_strip_controls(it->endpoint);
+
+		printf("  %s %s endpoint %s: version %s -> %s%s\n", it->region,
+		    id ? id : "?", ep ? ep : "?", it->from, it->back_to,
+		    it->outcome == MG_OUT_SKIPPED ?
+		    " (not in --region; left alone)" : "");
+		free(id);
+		free(ep);
+	}
+	if (rb->nitems == 0)
+		printf("  no endpoint moves recorded: nothing to roll back\n");
+}
+
+/* Each endpoint's outcome; 1 when one was not moved back as planned. */
+static int
+print_rollback_results(const struct mg_rollback *rb)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < rb->nitems; i++) {
+		const struct mg_rollback_item *it = &rb->items[i];
+		char *id = mg_strip_controls(it->runtime_id);
+		char *ep = mg_strip_controls(it->endpoint);
+
+		printf("  %s endpoint %s: %s\n", id ? id : "?", ep ? ep : "?",
+		    it->detail ? it->detail : mg_outcome_name(it->outcome));
+		free(id);
+		free(ep);
+		if (it->outcome != MG_OUT_FIXED &&
+		    it->outcome != MG_OUT_ALREADY &&
+		    it->outcome != MG_OUT_SKIPPED)
+			rc = 1;
+	}
+	return rc;
+}
+
 int
 cmd_rollback(const struct cli_opts *o)
 {
@@ -356,24 +407,8 @@ cmd_rollback(const struct cli_opts *o)
 			continue;
 		rb.items[i].outcome = MG_OUT_SKIPPED;
 	}
-	printf("Rollback plan%s:\n", o->apply ? "" : " (nothing is changed "
-	    "without --apply)");
-	printf("A runtime version, once created, cannot be undone or deleted"
-	    " by this tool: the versions the fix created stay, and DEFAULT "
-	    "keeps serving the newest. Rollback moves named endpoints back to"
-	    " the versions they served before the fix.\n");
-	for (i = 0; i < rb.nitems; i++)
-		printf("  %s %s endpoint %s: version %s -> %s%s\n",
-		    rb.items[i].region, rb.items[i].runtime_id,
-		    rb.items[i].endpoint, rb.items[i].from,
-		    rb.items[i].back_to, rb.items[i].outcome == MG_OUT_SKIPPED ?
-		    " (not in --region; left alone)" : "");
-	if (rb.nitems == 0) {
-		printf("  no endpoint moves recorded: nothing to roll back\n");
-		rc = 0;
-		goto cleanup;
-	}
-	if (!o->apply) {
+	print_rollback_plan(&rb, o->apply);
+	if (rb.nitems == 0 || !o->apply) {
 		rc = 0;
 		goto cleanup;
 	}
@@ -403,16 +438,7 @@ cmd_rollback(const struct cli_opts *o)
 		rc = 5;
 		goto cleanup;
 	}
-	rc = 0;
-	for (i = 0; i < rb.nitems; i++) {
-		printf("  %s endpoint %s: %s\n", rb.items[i].runtime_id,
-		    rb.items[i].endpoint, rb.items[i].detail ?
-		    rb.items[i].detail : mg_outcome_name(rb.items[i].outcome));
-		if (rb.items[i].outcome != MG_OUT_FIXED &&
-		    rb.items[i].outcome != MG_OUT_ALREADY &&
-		    rb.items[i].outcome != MG_OUT_SKIPPED)
-			rc = 1;
-	}
+	rc = print_rollback_results(&rb);
 cleanup:
 	mg_journal_close(journal);
 	mg_rollback_release(&rb);
