@@ -122,8 +122,8 @@ print_plan(const struct mg_fix *fix, const struct cli_env *env,
 			printf("  %s\n", it->detail ? it->detail : "");
 			json_array_foreach(it->pinned, j, p) {
 				moves++;
-				printf("  endpoint %s serves version %s without "
-				    "MMDSv2: stays as it is\n",
+				printf("  endpoint %s serves version %s "
+				    "without MMDSv2: stays as it is\n",
 				    mg_json_str(p, "name"),
 				    mg_json_str(p, "version"));
 			}

@@ -382,9 +382,9 @@ list_runtimes_done(struct mg_call *call)
 	body = parse_body(call);
 	items = json_object_get(body, "agentRuntimes");
 	if (body == NULL || !json_is_array(items)) {
-		target_error(ts, body == NULL ? "ListAgentRuntimes: the answer "
-		    "is not a JSON object" : "ListAgentRuntimes: the answer has "
-		    "no agentRuntimes list");
+		target_error(ts, body == NULL ? "ListAgentRuntimes: the "
+		    "answer is not a JSON object" : "ListAgentRuntimes: the "
+		    "answer has no agentRuntimes list");
 		goto cleanup;
 	}
 	next = mg_json_str(body, "nextToken");
@@ -539,7 +539,8 @@ rs_start(struct tstate *ts, const char *id, const json_t *sum)
 	rs->asked = sum == NULL;
 	if (!mg_runtime_id_valid(id)) {
 		/* Never build a request path from a malformed ID. */
-		add_unknown(rs, rs->summary_version, NULL, "bad-response", NULL);
+		add_unknown(rs, rs->summary_version, NULL, "bad-response",
+		    NULL);
 		return;
 	}
 	get_runtime(rs, NULL, get_latest_done);
@@ -682,7 +683,8 @@ endpoints_done(struct mg_call *call)
 	next = mg_json_str(body, "nextToken");
 	if (next != NULL && *next != '\0') {
 		if (json_array_size(rs->endpoints) > 1000) {
-			add_unknown(rs, NULL, NULL, "endpoints-unreadable", NULL);
+			add_unknown(rs, NULL, NULL, "endpoints-unreadable",
+			    NULL);
 			goto cleanup;
 		}
 		list_runtime_sub(rs, "ListAgentRuntimeEndpoints",

@@ -171,12 +171,14 @@ mg_strip_controls(const char *s)
 		/* Bidirectional overrides can reorder what a terminal shows:
 		 * U+202A..U+202E and U+2066..U+2069. */
 		if (c == 0xe2 && (unsigned char)s[1] == 0x80 &&
-		    (unsigned char)s[2] >= 0xaa && (unsigned char)s[2] <= 0xae) {
+		    (unsigned char)s[2] >= 0xaa &&
+		    (unsigned char)s[2] <= 0xae) {
 			s += 2;
 			continue;
 		}
 		if (c == 0xe2 && (unsigned char)s[1] == 0x81 &&
-		    (unsigned char)s[2] >= 0xa6 && (unsigned char)s[2] <= 0xa9) {
+		    (unsigned char)s[2] >= 0xa6 &&
+		    (unsigned char)s[2] <= 0xa9) {
 			s += 2;
 			continue;
 		}

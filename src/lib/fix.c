@@ -101,7 +101,7 @@ plan_finding(struct mg_fix_item *it, const struct mg_finding *f)
 		json_t *p;
 
 		if (strcmp(json_string_value(n), "DEFAULT") == 0) {
-			/* DEFAULT on an older version: a rollout is under way. */
+			/* DEFAULT on an older version: a rollout is on. */
 			free(it->default_on);
 			it->default_on = f->version ? strdup(f->version) : NULL;
 			continue;
@@ -618,8 +618,8 @@ on_refusal(struct worker *w, struct mg_fix_item *it, struct mg_call *call,
 		if (wr != WAIT_READY) {
 			json_decref(ans);
 			set_outcome(it, wr == WAIT_TIMEOUT ? MG_OUT_TIMEOUT :
-			    MG_OUT_CHANGED, "another update was in progress and "
-			    "the runtime did not settle: %s", why);
+			    MG_OUT_CHANGED, "another update was in progress "
+			    "and the runtime did not settle: %s", why);
 			return 0;
 		}
 		json_decref(*pre);

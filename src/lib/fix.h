@@ -38,7 +38,7 @@ struct mg_fix_item {
 	char *flag_before;		/* "false", "(absent)", ... */
 	int newest_noncompliant;
 	json_t *pinned;			/* [{name, version}] noncompliant */
-	char *default_on;		/* noncompliant version DEFAULT serves */
+	char *default_on;		/* noncompliant version on DEFAULT */
 	enum mg_outcome outcome;
 	char *detail;			/* reason or the service's message */
 	char *new_version;
