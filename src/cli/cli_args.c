@@ -305,10 +305,11 @@ cli_parse(int argc, char **argv, struct cli_opts *o)
 			/* Print only the name: the value may be a secret. */
 			if (a[1] != '-')
 				helpf("unknown option '-%c'", a[1]);
+			else if (cli_shown(a + 2) != a + 2)
+				helpf("unknown option '--<hidden>'");
 			else
 				helpf("unknown option '%.*s'", eq ?
-				    (int)(eq - a) : (int)strlen(a),
-				    cli_shown(a));
+				    (int)(eq - a) : (int)strlen(a), a);
 			return 2;
 		}
 		if (d->kind == ARG_BOOL && val != NULL) {

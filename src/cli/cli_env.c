@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -192,6 +193,7 @@ cli_env_setup(const struct cli_opts *o, int concurrency, struct cli_env *env)
 {
 	char *endpoint = NULL;
 	struct mg_client_opts co;
+	struct stat st;
 	struct mg_err err;
 	int rc;
 
@@ -220,13 +222,17 @@ cli_env_setup(const struct cli_opts *o, int concurrency, struct cli_env *env)
 	co.request_timeout_ms = (o->request_timeout ? o->request_timeout :
 	    60) * 1000;
 	co.max_attempts = 3;
+	errno = 0;
 	co.ca_bundle = getenv("AWS_CA_BUNDLE");
 	if (co.ca_bundle != NULL && *co.ca_bundle == '\0')
 		co.ca_bundle = NULL;
-	if (co.ca_bundle != NULL && access(co.ca_bundle, R_OK) != 0) {
-		errorf("AWS_CA_BUNDLE '%s' cannot be read: %s; point it at a "
-		    "PEM file of CA certificates or unset it", co.ca_bundle,
-		    strerror(errno));
+	if (co.ca_bundle != NULL && (access(co.ca_bundle, R_OK) != 0 ||
+	    stat(co.ca_bundle, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size == 0)) {
+		errorf("AWS_CA_BUNDLE '%s' is not a readable, non-empty file%s%s;"
+		    " point it at a PEM file of CA certificates or unset it",
+		    co.ca_bundle, errno ? ": " : "", errno ? strerror(errno) :
+		    "");
 		return 3;
 	}
 	co.debug = o->debug;

@@ -145,13 +145,14 @@ print_plan(const struct mg_fix *fix, const struct cli_env *env,
 		}
 		json_array_foreach(it->pinned, j, p) {
 			moves++;
-			printf("  endpoint %s serves version %s without "
-			    "MMDSv2: %s\n", mg_json_str(p, "name"),
-			    mg_json_str(p, "version"), o->repoint ? "will be "
-			    "moved to the new compliant version; its sessions "
-			    "then run the new version and managed session "
-			    "storage resets" : "stays pinned and noncompliant "
-			    "(add --repoint-endpoints to move it)");
+			printf("  endpoint %s serves (or is moving to) "
+			    "version %s without MMDSv2: %s\n",
+			    mg_json_str(p, "name"), mg_json_str(p, "version"),
+			    o->repoint ? "will be moved to the compliant "
+			    "newest version; its sessions then run that "
+			    "version and managed session storage resets" :
+			    "stays pinned and noncompliant (add "
+			    "--repoint-endpoints to move it)");
 		}
 	}
 	printf("\n%zu runtime%s to change, %zu named endpoint%s serving "
@@ -176,6 +177,32 @@ print_results(const struct mg_fix *fix)
 			    mg_json_str(m, "name"), mg_json_str(m, "from"),
 			    mg_json_str(m, "to"));
 	}
+}
+
+/*
+ * A target whose runtimes could not all be listed hides runtimes the fix
+ * never saw: say so, and never end such a run with exit 0.
+ */
+static int
+print_failed_targets(const struct mg_report *rep)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < rep->ntargets; i++) {
+		const struct mg_target_report *t = &rep->targets[i];
+		char *e;
+
+		if (strcmp(t->status, "error") != 0)
+			continue;
+		e = mg_strip_controls(t->error ? t->error : "failed");
+		printf("\ntarget %s %s could not be read in full: %s; runtimes "
+		    "there may have been missed\n", t->account ? t->account :
+		    "-", t->region, e ? e : "?");
+		free(e);
+		n++;
+	}
+	return n;
 }
 
 static int
@@ -248,7 +275,7 @@ cmd_fix(const struct cli_opts *o)
 	struct mg_fix fix;
 	struct cli_env env;
 	struct mg_err err;
-	int rc;
+	int rc, failed;
 
 	memset(&rep, 0, sizeof(rep));
 	memset(&fix, 0, sizeof(fix));
@@ -276,9 +303,12 @@ cmd_fix(const struct cli_opts *o)
 		goto cleanup;
 	}
 	print_plan(&fix, &env, o);
+	failed = print_failed_targets(&rep);
 	fflush(stdout);
 	if (!o->apply || !any_planned(&fix)) {
 		rc = any_planned(&fix) ? 1 : mg_fix_exit_code(&fix);
+		if (rc == 0 && failed)
+			rc = 4;
 		goto cleanup;
 	}
 	rc = confirm(o, "apply this plan");
@@ -295,7 +325,10 @@ cmd_fix(const struct cli_opts *o)
 		goto cleanup;
 	}
 	print_results(&fix);
+	print_failed_targets(&rep);
 	rc = mg_fix_exit_code(&fix);
+	if (rc == 0 && failed)
+		rc = 4;
 cleanup:
 	mg_journal_close(journal);
 	mg_fix_release(&fix);
@@ -379,7 +412,7 @@ cmd_rollback(const struct cli_opts *o)
 	struct cli_opts ro;
 	struct cli_env env;
 	struct mg_err err;
-	json_t *entries = NULL;
+	json_t *entries = NULL, *last;
 	struct mg_buf regions;
 	size_t i;
 	int rc;
@@ -396,6 +429,13 @@ cmd_rollback(const struct cli_opts *o)
 		helpf("%s", err.msg);
 		return 2;
 	}
+	last = json_array_get(entries, json_array_size(entries) - 1);
+	if (last != NULL && mg_json_str(last, "action") != NULL &&
+	    strcmp(mg_json_str(last, "action"), "truncated") == 0)
+		warnf("%s:%lld: the last line is cut short (a full disk or a "
+		    "crash while writing); using the entries before it",
+		    o->journal, (long long)json_integer_value(
+		    json_object_get(last, "line")));
 	if (mg_rollback_plan(entries, &rb, &err) != 0) {
 		errorf("%s", err.msg);
 		rc = 2;

@@ -27,6 +27,9 @@ struct tstate {
 #define MAX_LISTED 50000
 #define MAX_PAGES 5000
 #define MAX_TEXT "50,000"
+/* A runtime holds at most 10 endpoints and 1,000 versions. */
+#define MAX_ENDPOINTS 16
+#define MAX_VERSIONS 1100
 
 /* One runtime: its newest version, endpoints, and versions to read. */
 struct rstate {
@@ -41,6 +44,8 @@ struct rstate {
 	json_t *served;			/* version -> [endpoint names] */
 	json_t *endpoints;		/* all endpoints listed */
 	json_t *requested;		/* versions already read or asked */
+	int endpoint_pages;
+	int version_pages;
 	int pending;
 };
 
@@ -410,8 +415,8 @@ list_runtimes_done(struct mg_call *call)
 	if (next != NULL && *next != '\0' && (ts->pages >= MAX_PAGES ||
 	    ts->listed >= MAX_LISTED)) {
 		target_error(ts, "ListAgentRuntimes: still more pages after "
-		    "listing " MAX_TEXT " runtimes; stopped, the listing is "
-		    "incomplete");
+		    "5,000 pages or " MAX_TEXT " runtimes; stopped, the "
+		    "listing is incomplete");
 		goto cleanup;
 	}
 	if (next != NULL && *next != '\0') {
@@ -661,12 +666,58 @@ endpoints_complete(struct rstate *rs)
 		    NULL, versions_done);
 }
 
+/* An endpoint the audit cannot place: no name, or a version not a string */
+static int
+endpoint_bad(const json_t *ep)
+{
+	json_t *live = json_object_get(ep, "liveVersion");
+	json_t *target = json_object_get(ep, "targetVersion");
+
+	return mg_json_str(ep, "name") == NULL ||
+	    (live != NULL && !json_is_null(live) && !json_is_string(live)) ||
+	    (target != NULL && !json_is_null(target) &&
+	    !json_is_string(target));
+}
+
+static int
+version_bad(const json_t *v)
+{
+	return !mg_version_valid(mg_json_str(v, "agentRuntimeVersion"));
+}
+
+/*
+ * What is wrong with one page of a runtime's endpoints or versions, or
+ * NULL. A service that pages forever is cut off: a runtime holds at most
+ * 1,000 versions and 10 endpoints.
+ */
+static const char *
+page_problem(const json_t *body, const json_t *items, int pages,
+    int max_pages, int (*bad)(const json_t *))
+{
+	json_t *next = json_object_get(body, "nextToken"), *item;
+	size_t i;
+
+	if (body == NULL)
+		return "the answer is not a JSON object (or gives a key twice)";
+	if (!json_is_array(items))
+		return "the answer has no list of items";
+	if (next != NULL && !json_is_null(next) && !json_is_string(next))
+		return "nextToken is not a string";
+	json_array_foreach(items, i, item)
+		if (!json_is_object(item) || bad(item))
+			return "an item has no name or version, or one of the "
+			    "wrong type";
+	if (pages >= max_pages && mg_json_str(body, "nextToken") != NULL)
+		return "still more pages than a runtime can hold; stopped";
+	return NULL;
+}
+
 static void
 endpoints_done(struct mg_call *call)
 {
 	struct rstate *rs = call->arg;
 	json_t *body = NULL, *items;
-	const char *next;
+	const char *next, *why;
 
 	rs->pending--;
 	if (call->status != 200) {
@@ -675,18 +726,15 @@ endpoints_done(struct mg_call *call)
 	}
 	body = parse_body(call);
 	items = json_object_get(body, "runtimeEndpoints");
-	if (!json_is_array(items)) {
-		add_unknown(rs, NULL, call, "endpoints-unreadable", NULL);
+	why = page_problem(body, items, ++rs->endpoint_pages,
+	    MAX_ENDPOINTS / rs->ts->a->opts->page_size + 4, endpoint_bad);
+	if (why != NULL) {
+		add_unknown(rs, NULL, call, "endpoints-unreadable", why);
 		goto cleanup;
 	}
 	json_array_extend(rs->endpoints, items);
 	next = mg_json_str(body, "nextToken");
 	if (next != NULL && *next != '\0') {
-		if (json_array_size(rs->endpoints) > 1000) {
-			add_unknown(rs, NULL, NULL, "endpoints-unreadable",
-			    NULL);
-			goto cleanup;
-		}
 		list_runtime_sub(rs, "ListAgentRuntimeEndpoints",
 		    "runtime-endpoints/", next, endpoints_done);
 		goto cleanup;
@@ -701,7 +749,7 @@ versions_done(struct mg_call *call)
 {
 	struct rstate *rs = call->arg;
 	json_t *body = NULL, *items, *item;
-	const char *next;
+	const char *next, *why;
 	size_t i;
 
 	rs->pending--;
@@ -711,15 +759,16 @@ versions_done(struct mg_call *call)
 	}
 	body = parse_body(call);
 	items = json_object_get(body, "agentRuntimes");
-	if (!json_is_array(items)) {
-		add_unknown(rs, NULL, call, "versions-unreadable", NULL);
+	why = page_problem(body, items, ++rs->version_pages,
+	    MAX_VERSIONS / rs->ts->a->opts->page_size + 4, version_bad);
+	if (why != NULL) {
+		add_unknown(rs, NULL, call, "versions-unreadable", why);
 		goto cleanup;
 	}
 	json_array_foreach(items, i, item)
 		want_version(rs, mg_json_str(item, "agentRuntimeVersion"));
 	next = mg_json_str(body, "nextToken");
-	if (next != NULL && *next != '\0' &&
-	    json_object_size(rs->requested) <= 1100)
+	if (next != NULL && *next != '\0')
 		list_runtime_sub(rs, "ListAgentRuntimeVersions", "versions/",
 		    next, versions_done);
 cleanup:
@@ -739,8 +788,9 @@ get_version_done(struct mg_call *call)
 	if (q != NULL)
 		ver = q + 1;
 	if (call->status == 404) {
-		note(rs->ts, "version %s of runtime %s disappeared during the "
-		    "scan", ver ? ver : "?", rs->id);
+		/* Served, yet not there: that cannot be counted as a pass. */
+		add_unknown(rs, ver, call, "not-found", "an endpoint serves "
+		    "this version, but GetAgentRuntime does not find it");
 		return;
 	}
 	if (call->status != 200) {

@@ -100,13 +100,17 @@ check_endpoint(const char *url, struct mg_err *err)
 	if (strpbrk(url, "?#") != NULL)
 		return mg_err_set(err, MG_EUSAGE, "endpoint URL must not have "
 		    "a query or fragment; give scheme://host[:port]");
+	if (host[0] == '[' && (memchr(host, ']', (size_t)(end - host)) ==
+	    NULL))
+		return mg_err_set(err, MG_EUSAGE, "endpoint URL has an "
+		    "unclosed '[' in its host");
 	colon = host[0] == '[' ? strstr(host, "]:") : strchr(host, ':');
 	if (colon != NULL && colon < end) {
 		if (host[0] == '[')
 			colon++;
 		port = strtol(colon + 1, &stop, 10);
 		if (stop == colon + 1 || stop != end || port < 1 ||
-		    port > 65535)
+		    port > 65535 || colon[1] < '0' || colon[1] > '9')
 			return mg_err_set(err, MG_EUSAGE, "endpoint URL has a "
 			    "bad port; give a number from 1 to 65535");
 		end = colon;

@@ -75,6 +75,19 @@ version_num(const char *v)
 	return v ? strtol(v, NULL, 10) : 0;
 }
 
+/* An endpoint live on one version and moving to another is one move. */
+static int
+pinned_has(const json_t *pinned, const char *name)
+{
+	size_t i;
+	json_t *p;
+
+	json_array_foreach(pinned, i, p)
+		if (strcmp(mg_json_str(p, "name"), name) == 0)
+			return 1;
+	return 0;
+}
+
 /* Fold one finding into its runtime's item. */
 static void
 plan_finding(struct mg_fix_item *it, const struct mg_finding *f)
@@ -106,6 +119,8 @@ plan_finding(struct mg_fix_item *it, const struct mg_finding *f)
 			it->default_on = f->version ? strdup(f->version) : NULL;
 			continue;
 		}
+		if (pinned_has(it->pinned, json_string_value(n)))
+			continue;
 		p = json_pack("{s:s, s:s}", "name", json_string_value(n),
 		    "version", f->version ? f->version : "");
 		json_array_append_new(it->pinned, p);
@@ -151,6 +166,13 @@ plan_item(struct mg_fix_item *it, const struct mg_fix_opts *o)
 	if (!it->newest_noncompliant && json_array_size(it->pinned) == 0) {
 		set_outcome(it, MG_OUT_ALREADY, "every served version requires "
 		    "MMDSv2");
+		return;
+	}
+	if (status != NULL && strstr(status, "_FAILED") != NULL) {
+		set_outcome(it, MG_OUT_SKIPPED, "not READY (status %s): its "
+		    "last deployment failed and it will not become READY by "
+		    "itself; repair the deployment, then run the fix again",
+		    status);
 		return;
 	}
 	if (status == NULL || strcmp(status, "READY") != 0) {
@@ -252,6 +274,16 @@ mg_fix_exit_code(const struct mg_fix *fix)
 
 /* ---- applying ---------------------------------------------------- */
 
+static void
+run_salt(char *out, size_t n)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(out, n, "%lld.%09ld.%ld", (long long)ts.tv_sec, ts.tv_nsec,
+	    (long)getpid());
+}
+
 struct worker {
 	struct mg_fix *fix;
 	struct mg_target *targets;
@@ -260,6 +292,7 @@ struct worker {
 	size_t *next;
 	pthread_mutex_t *lock;
 	const char *ep_action;		/* journal name of endpoint moves */
+	char salt[64];			/* this run's, for endpoint tokens */
 	int failed;
 	struct mg_err err;
 };
@@ -359,7 +392,7 @@ static json_t *
 call_json(const struct mg_call *call)
 {
 	json_t *v = json_loadb(call->resp.data ? call->resp.data : "",
-	    call->resp.len, 0, NULL);
+	    call->resp.len, JSON_REJECT_DUPLICATES, NULL);
 
 	if (!json_is_object(v)) {
 		json_decref(v);
@@ -384,6 +417,16 @@ get_runtime(struct worker *w, struct mg_fix_item *it, const char *version,
 	    mg_path_runtime(it->runtime_id, ""), query, NULL);
 	if (call != NULL && call->status == 200)
 		v = call_json(call);
+	/* An answer about another runtime is no answer. */
+	if (v != NULL && (mg_json_str(v, "agentRuntimeId") == NULL ||
+	    strcmp(mg_json_str(v, "agentRuntimeId"), it->runtime_id) != 0)) {
+		json_decref(v);
+		v = NULL;
+		call->status = 0;
+		call->transport_failed = 1;
+		snprintf(call->transport_msg, sizeof(call->transport_msg),
+		    "GetAgentRuntime answered about another runtime");
+	}
 	if (callp != NULL)
 		*callp = call;
 	else
@@ -728,7 +771,7 @@ repoint_endpoint(struct worker *w, struct mg_fix_item *it, const char *name,
 	struct mg_target *t = &w->targets[it->target];
 	double deadline = mg_now_mono() + (double)w->o->wait_timeout_s;
 	struct mg_call *call = NULL;
-	char token[64], why[600], *suffix = NULL;
+	char token[64], why[600], salt[128], *suffix = NULL;
 	json_t *body = NULL, *ep;
 	long delay = 250;
 	int rc = -1;
@@ -739,8 +782,15 @@ repoint_endpoint(struct worker *w, struct mg_fix_item *it, const char *name,
 	    mg_url_encode(&b, name) || mg_buf_addch(&b, '/'))
 		goto cleanup;
 	suffix = mg_buf_detach(&b);
+	/*
+	 * Moving an endpoint twice to one version is harmless, but a later
+	 * run must not replay an earlier run's token: a move undone by a
+	 * rollback would then never happen again. Retries within this run
+	 * share the token.
+	 */
 	body = json_pack("{s:s}", "agentRuntimeVersion", to);
-	mg_fix_client_token(it->runtime_id, name, body, from, token);
+	snprintf(salt, sizeof(salt), "%s:%s", from, w->salt);
+	mg_fix_client_token(it->runtime_id, name, body, salt, token);
 	json_object_set_new(body, "clientToken", json_string(token));
 	if (journal(w, it, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "action", w->ep_action, "phase", "before", "endpoint", name,
@@ -810,11 +860,14 @@ fix_one(struct worker *w, struct mg_fix_item *it)
 	if (it->newest_noncompliant) {
 		/* Never act on the audit's copy: read the runtime again. */
 		fresh = get_runtime(w, it, NULL, NULL);
-		if (fresh != NULL) {
-			json_decref(it->pre);
-			it->pre = fresh;
+		if (fresh == NULL) {
+			set_outcome(it, MG_OUT_FAILED, "could not read the "
+			    "runtime again before changing it; not changed");
+			return;
 		}
-		if (fresh != NULL && json_is_true(json_object_get(
+		json_decref(it->pre);
+		it->pre = fresh;
+		if (json_is_true(json_object_get(
 		    json_object_get(fresh, "metadataConfiguration"),
 		    "requireMMDSV2"))) {
 			/* Someone else fixed it since the audit. */
@@ -905,6 +958,10 @@ mg_fix_apply(struct mg_fix *fix, struct mg_target *targets,
 		ws[i].next = &next;
 		ws[i].lock = &lock;
 		ws[i].ep_action = "update-endpoint";
+		if (i == 0)
+			run_salt(ws[0].salt, sizeof(ws[0].salt));
+		else
+			memcpy(ws[i].salt, ws[0].salt, sizeof(ws[i].salt));
 		if (mg_client_new(&o->client, &ws[i].client, err) != 0)
 			goto cleanup;
 	}
@@ -982,10 +1039,18 @@ mg_rollback_plan(const json_t *entries, struct mg_rollback *rb,
 
 		int back;
 
+		/*
+		 * A "before" without "accepted" may be a move whose answer was
+		 * lost after the service made it: plan it too; rollback reads
+		 * where the endpoint is before it moves anything.
+		 */
 		if (action == NULL || phase == NULL ||
-		    strcmp(phase, "accepted") != 0)
+		    (strcmp(phase, "accepted") != 0 &&
+		    strcmp(phase, "before") != 0))
 			continue;
 		back = strcmp(action, "rollback-endpoint") == 0;
+		if (back && strcmp(phase, "accepted") != 0)
+			continue;
 		if (!back && strcmp(action, "update-endpoint") != 0)
 			continue;
 		region = mg_json_str(e, "region");
@@ -1044,7 +1109,7 @@ endpoint_still_on(struct worker *w, struct mg_fix_item *fi,
 {
 	struct mg_call *call = NULL;
 	char *suffix = NULL, why[600];
-	const char *live;
+	const char *live, *target;
 	json_t *ep = NULL;
 	struct mg_buf b;
 	int on = 0;
@@ -1066,6 +1131,14 @@ endpoint_still_on(struct worker *w, struct mg_fix_item *fi,
 	}
 	ep = call_json(call);
 	live = mg_json_str(ep, "liveVersion");
+	target = mg_json_str(ep, "targetVersion");
+	if (target != NULL && strcmp(target, live ? live : "") != 0) {
+		it->outcome = MG_OUT_CHANGED;
+		if (asprintf(&it->detail, "is moving to version %s: someone "
+		    "else is changing it; left alone", target) < 0)
+			it->detail = NULL;
+		goto cleanup;
+	}
 	if (live != NULL && strcmp(live, it->from) == 0) {
 		on = 1;
 		goto cleanup;
@@ -1102,6 +1175,7 @@ mg_rollback_apply(struct mg_rollback *rb, struct mg_target *targets,
 	memset(&fake, 0, sizeof(fake));
 	w.fix = &fake;
 	w.ep_action = "rollback-endpoint";
+	run_salt(w.salt, sizeof(w.salt));
 	w.targets = targets;
 	w.o = o;
 	if (mg_client_new(&o->client, &w.client, err) != 0)

@@ -136,7 +136,7 @@ mg_fix_client_token(const char *runtime_id, const char *version,
 }
 
 static int
-ignored_in_diff(const char *key, int ignore_flag)
+ignored_in_diff(const char *key)
 {
 	/* Identity too: the older ARN form ends in ":<version>". */
 	static const char *const ignored[] = {
@@ -146,8 +146,6 @@ ignored_in_diff(const char *key, int ignore_flag)
 	};
 	size_t i;
 
-	if (ignore_flag && strcmp(key, "metadataConfiguration") == 0)
-		return 1;
 	for (i = 0; i < NELEM(ignored); i++)
 		if (strcmp(key, ignored[i]) == 0)
 			return 1;
@@ -161,6 +159,9 @@ diff_into(json_t *out, const char *prefix, const json_t *a, const json_t *b)
 	const char *key;
 	json_t *v;
 
+	/* null means absent: the update body never sends a null. */
+	if ((a == NULL || json_is_null(a)) && (b == NULL || json_is_null(b)))
+		return;
 	if (json_equal((json_t *)a, (json_t *)b))
 		return;
 	if (!json_is_object(a) || !json_is_object(b)) {
@@ -172,11 +173,30 @@ diff_into(json_t *out, const char *prefix, const json_t *a, const json_t *b)
 		diff_into(out, path, v, json_object_get(b, key));
 	}
 	json_object_foreach((json_t *)b, key, v) {
-		if (json_object_get(a, key) != NULL)
+		if (json_object_get(a, key) != NULL || json_is_null(v))
 			continue;
 		snprintf(path, sizeof(path), "%s.%s", prefix, key);
 		json_array_append_new(out, json_string(path));
 	}
+}
+
+/* A copy of a metadataConfiguration without its flag; NULL if empty. */
+static json_t *
+without_flag(const json_t *mc)
+{
+	json_t *c;
+
+	if (mc == NULL || json_is_null(mc))
+		return NULL;
+	c = json_deep_copy(mc);
+	if (json_is_object(c)) {
+		json_object_del(c, "requireMMDSV2");
+		if (json_object_size(c) == 0) {
+			json_decref(c);
+			return NULL;
+		}
+	}
+	return c;
 }
 
 json_t *
@@ -188,15 +208,30 @@ mg_config_diff(const json_t *before, const json_t *after, int ignore_flag)
 	if (out == NULL)
 		return NULL;
 	json_object_foreach((json_t *)before, key, v) {
-		if (ignored_in_diff(key, ignore_flag))
+		if (ignored_in_diff(key))
+			continue;
+		if (ignore_flag && strcmp(key, "metadataConfiguration") == 0)
 			continue;
 		diff_into(out, key, v, json_object_get(after, key));
 	}
 	json_object_foreach((json_t *)after, key, v) {
-		if (ignored_in_diff(key, ignore_flag) ||
+		if (ignored_in_diff(key) || json_is_null(v) ||
 		    json_object_get(before, key) != NULL)
 			continue;
+		if (ignore_flag && strcmp(key, "metadataConfiguration") == 0)
+			continue;
 		json_array_append_new(out, json_string(key));
+	}
+	if (ignore_flag) {
+		/* The block's other members still have to survive. */
+		json_t *a = without_flag(json_object_get(before,
+		    "metadataConfiguration"));
+		json_t *b = without_flag(json_object_get(after,
+		    "metadataConfiguration"));
+
+		diff_into(out, "metadataConfiguration", a, b);
+		json_decref(a);
+		json_decref(b);
 	}
 	return out;
 }

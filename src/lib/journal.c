@@ -69,7 +69,9 @@ mg_journal_open(const char *path, struct mg_journal **out,
 		mg_err_set(err, MG_ENOMEM, "out of memory");
 		goto cleanup;
 	}
-	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Never through a symbolic link: it could point anywhere. */
+	j->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
 	if (j->fd < 0) {
 		mg_err_set(err, MG_EIO, "cannot open journal '%s': %s", path,
 		    strerror(errno));
@@ -156,7 +158,7 @@ mg_journal_read(const char *path, json_t **entries, struct mg_err *err)
 	ssize_t n;
 	struct stat st;
 	FILE *fp;
-	int lineno = 0, rc = -1;
+	int lineno = 0, rc = -1, complete;
 
 	*entries = NULL;
 	fp = fopen(path, "r");
@@ -178,10 +180,20 @@ mg_journal_read(const char *path, json_t **entries, struct mg_err *err)
 		}
 		if (strspn(line, " \t\r\n") == (size_t)n)
 			continue;
+		complete = line[n - 1] == '\n';
 		/* Without its newline, so a column refers to this line. */
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		e = json_loads(line, 0, &jerr);
+		if (e == NULL && !complete && feof(fp)) {
+			/*
+			 * A last line cut short (a full disk, a crash) is an
+			 * entry that was never fsynced: the ones before stand.
+			 */
+			json_array_append_new(all, json_pack("{s:s, s:i}",
+			    "action", "truncated", "line", lineno));
+			break;
+		}
 		if (e == NULL) {
 			mg_err_set(err, MG_EPARSE, "%s:%d:%d: not a journal "
 			    "entry (%s)", path, lineno, jerr.column,

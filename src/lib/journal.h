@@ -21,7 +21,11 @@ int mg_journal_append(struct mg_journal *j, json_t *entry,
 const char *mg_journal_path(const struct mg_journal *j);
 void mg_journal_close(struct mg_journal *j);
 
-/* Every entry of a journal file, in order; MG_EPARSE names file:line. */
+/*
+ * Every entry of a journal file, in order; MG_EPARSE names file:line. A
+ * last line cut short (no newline, not JSON) becomes the entry
+ * {"action": "truncated", "line": N} instead of an error.
+ */
 int mg_journal_read(const char *path, json_t **entries, struct mg_err *err);
 
 /* $XDG_STATE_HOME/mmdsguard/journal-<time>.jsonl, or under ~/.local/state */

@@ -61,8 +61,8 @@ expect_rc "$rc" 1 "plan with pinned endpoints"
 pycheck "plan of pinned endpoints" <<PY
 from epcheck import *
 out, err, req = run("plan")
-chk("endpoint prod serves version 1 without MMDSv2" in out and
-    "endpoint canary serves version 2 without MMDSv2" in out,
+chk("endpoint prod serves (or is moving to) version 1 without MMDSv2" in out and
+    "endpoint canary serves (or is moving to) version 2 without MMDSv2" in out,
     "plan does not name the pinned endpoints:\n" + out)
 chk("session storage resets" in out, "plan does not warn about session storage")
 chk(not [e for e in req if e["method"] != "GET" and not e["operation"].startswith("List")],

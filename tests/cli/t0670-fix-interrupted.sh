@@ -62,6 +62,18 @@ grep -q "nothing was changed" "$MG_SCRATCH/f3.out" || mg_fail "journal message"
 "$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --apply --yes \
     --repoint-endpoints --journal "$MG_SCRATCH/j3.jsonl" >/dev/null 2>&1 ||
     mg_fail "fix failed"
+# Fix, roll back, fix again: the same move (1 to 3) must happen again,
+# not be answered from the first run's idempotency token.
+"$MG" rollback --endpoint-url "$EMU_URL" --journal "$MG_SCRATCH/j3.jsonl" \
+    --apply --yes >/dev/null 2>&1 || mg_fail "first rollback failed"
+rc=0
+"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --apply --yes \
+    --repoint-endpoints --wait-timeout 20 --journal "$MG_SCRATCH/j3.jsonl" \
+    >"$MG_SCRATCH/f3b.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 0 "fix, rollback, fix again"
+live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
+    --endpoint-name prod --query liveVersion --output text)
+mg_expect_eq "$live" 3 "prod after fix, rollback, fix"
 agentcore update-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
     --endpoint-name prod --agent-runtime-version 2 >/dev/null
 for _ in $(seq 50); do
@@ -79,7 +91,24 @@ grep -q "someone moved it since" "$MG_SCRATCH/r.out" ||
 live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
     --endpoint-name prod --query liveVersion --output text)
 mg_expect_eq "$live" 2 "prod after the rollback"
+
+# A later fix moves it again: no earlier run's token is replayed.
+rc=0
+"$MG" fix --endpoint-url "$EMU_URL" --region us-east-1 --apply --yes \
+    --repoint-endpoints --wait-timeout 20 --journal "$MG_SCRATCH/j4.jsonl" \
+    >"$MG_SCRATCH/f4.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 0 "a second fix after a rollback"
+live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
+    --endpoint-name prod --query liveVersion --output text)
+mg_expect_eq "$live" 3 "prod after the second fix"
 emu_stop
+
+# A target that cannot be listed: the fix never ends with exit 0.
+rc=0
+"$MG" fix --endpoint-url http://127.0.0.1:1 --region us-east-1 --apply \
+    --yes --connect-timeout 1 >"$MG_SCRATCH/f5.out" 2>&1 || rc=$?
+mg_expect_eq "$rc" 4 "fix with a failed target"
+grep -q "could not be read in full" "$MG_SCRATCH/f5.out" || mg_fail "target"
 
 # 4. Usage mistakes that could leak a secret or drop a region.
 secret=$AWS_SECRET_ACCESS_KEY

@@ -937,6 +937,15 @@ struct diff_row {
 static const struct diff_row diff_rows[] = {
 	{ "identical", "{" RT_BASE "," V1 "," MC_FALSE "}",
 	    "{" RT_BASE "," V1 "," MC_FALSE "}", 0, "[]" },
+	{ "null and absent are the same", "{\"description\":null,"
+	    "\"x\":{\"y\":null}}", "{\"x\":{},\"z\":null}", 0, "[]" },
+	{ "other members of the metadata block still compared",
+	    "{\"metadataConfiguration\":{\"requireMMDSV2\":false,"
+	    "\"knob\":1}}", "{\"metadataConfiguration\":"
+	    "{\"requireMMDSV2\":true}}", 1, "[\"metadataConfiguration\"]" },
+	{ "a block that only gains the flag is no difference",
+	    "{\"roleArn\":\"r\"}", "{\"roleArn\":\"r\","
+	    "\"metadataConfiguration\":{\"requireMMDSV2\":true}}", 1, "[]" },
 	{ "version, status and timestamps ignored",
 	    "{" RT_BASE "," V1 "," MC_FALSE "}",
 	    "{" RT_BASE "," V2 "," MC_FALSE "}", 0, "[]" },

@@ -214,12 +214,34 @@ static const struct corrupt_row corrupt_rows[] = {
 	{ "first line garbage", "not json\n" GOOD, ":1:" },
 	{ "array instead of object", GOOD GOOD "[1,2]\n", ":3:" },
 	{ "string instead of object", GOOD "\"entry\"\n", ":2:" },
-	{ "truncated last line without newline", GOOD GOOD GOOD
-	    "{\"action\":\"upd", ":4:" },
+	{ "cut-short line that is not the last", GOOD "{\"action\":\"up\n"
+	    GOOD, ":2:" },
 	{ "trailing garbage after an object", GOOD "{}x\n", ":2:" },
 	{ "two objects on one line", "{}{}\n", ":1:" },
 	{ "blank lines still count", GOOD "\n\n   \n{oops}\n", ":5:" },
 };
+
+/* A last line cut short (no newline) leaves the entries before it. */
+static void
+test_truncated_tail(void **state)
+{
+	struct fixture *fx = *state;
+	json_t *entries = NULL, *last;
+	struct mg_err err;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/tail.jsonl", fx->dir);
+	write_file(path, GOOD GOOD GOOD "{\"action\":\"upd");
+	mg_err_clear(&err);
+	assert_int_equal(mg_journal_read(path, &entries, &err), 0);
+	assert_int_equal(json_array_size(entries), 4);
+	last = json_array_get(entries, 3);
+	assert_string_equal(json_string_value(json_object_get(last,
+	    "action")), "truncated");
+	assert_int_equal(json_integer_value(json_object_get(last, "line")),
+	    4);
+	json_decref(entries);
+}
 
 static void
 test_corrupt_lines(void **state)
@@ -429,6 +451,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_one_line_per_entry,
 		    make_tmp, drop_tmp),
 		cmocka_unit_test_setup_teardown(test_corrupt_lines, make_tmp,
+		    drop_tmp),
+		cmocka_unit_test_setup_teardown(test_truncated_tail, make_tmp,
 		    drop_tmp),
 		cmocka_unit_test_setup_teardown(test_blank_lines_skipped,
 		    make_tmp, drop_tmp),
