@@ -229,8 +229,9 @@ cli_env_setup(const struct cli_opts *o, int concurrency, struct cli_env *env)
 	if (co.ca_bundle != NULL && (access(co.ca_bundle, R_OK) != 0 ||
 	    stat(co.ca_bundle, &st) != 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size == 0)) {
-		errorf("AWS_CA_BUNDLE '%s' is not a readable, non-empty file%s%s;"
-		    " point it at a PEM file of CA certificates or unset it",
+		errorf("AWS_CA_BUNDLE '%s' is not a readable, non-empty "
+		    "file%s%s; point it at a PEM file of CA certificates or "
+		    "unset it",
 		    co.ca_bundle, errno ? ": " : "", errno ? strerror(errno) :
 		    "");
 		return 3;
