@@ -237,6 +237,18 @@ page_params(struct emu_request *rq, struct emu_reply *rp, char kind,
 	return 0;
 }
 
+/* A List answer: the items under key, and nextToken when there is more.
+ * Takes list and frees tok. */
+static void
+reply_page(struct emu_reply *rp, const char *key, json_t *list, char *tok)
+{
+	emu_reply_json(rp, 200, json_object());
+	json_object_set_new(rp->json, key, list);
+	if (tok != NULL)
+		json_object_set_new(rp->json, "nextToken", json_string(tok));
+	free(tok);
+}
+
 static void
 op_list_runtimes(struct emu_request *rq, const struct emu_route_args *a,
     struct emu_reply *rp)
@@ -404,11 +416,7 @@ op_list_versions(struct emu_request *rq, const struct emu_route_args *a,
 	if (more)
 		tok = make_token('V', a->id, cursor);
 	emu_store_unlock(st);
-	emu_reply_json(rp, 200, json_object());
-	json_object_set_new(rp->json, "agentRuntimes", list);
-	if (tok != NULL)
-		json_object_set_new(rp->json, "nextToken", json_string(tok));
-	free(tok);
+	reply_page(rp, "agentRuntimes", list, tok);
 }
 
 static void
@@ -449,11 +457,7 @@ op_list_endpoints(struct emu_request *rq, const struct emu_route_args *a,
 	if (more)
 		tok = make_token('E', a->id, cursor);
 	emu_store_unlock(st);
-	emu_reply_json(rp, 200, json_object());
-	json_object_set_new(rp->json, "runtimeEndpoints", list);
-	if (tok != NULL)
-		json_object_set_new(rp->json, "nextToken", json_string(tok));
-	free(tok);
+	reply_page(rp, "runtimeEndpoints", list, tok);
 }
 
 static void

@@ -12,6 +12,10 @@ log=$MG_SCRATCH/requests.jsonl
 LEGACY=legacy_support_agent-Hc4pN7yV1e
 CHECKOUT=checkout_agent-Vr2mD5xK8w
 aws_env
+prod_live() {	# the version checkout_agent's prod endpoint serves
+	agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
+	    --endpoint-name prod --query liveVersion --output text
+}
 
 # 1. The rollout outlives the fix's wait: exit 4; a re-run skips it.
 emu_start --fleet "$MG_SOURCE_DIR/examples/fleet.json" \
@@ -71,14 +75,12 @@ rc=0
     --repoint-endpoints --wait-timeout 20 --journal "$MG_SCRATCH/j3.jsonl" \
     >"$MG_SCRATCH/f3b.out" 2>&1 || rc=$?
 mg_expect_eq "$rc" 0 "fix, rollback, fix again"
-live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
-    --endpoint-name prod --query liveVersion --output text)
+live=$(prod_live)
 mg_expect_eq "$live" 3 "prod after fix, rollback, fix"
 agentcore update-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
     --endpoint-name prod --agent-runtime-version 2 >/dev/null
 for _ in $(seq 50); do
-	live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id \
-	    "$CHECKOUT" --endpoint-name prod --query liveVersion --output text)
+	live=$(prod_live)
 	[[ $live == 2 ]] && break
 	sleep 0.05
 done
@@ -88,8 +90,7 @@ rc=0
 mg_expect_eq "$rc" 1 "rollback of a moved endpoint"
 grep -q "someone moved it since" "$MG_SCRATCH/r.out" ||
     { cat "$MG_SCRATCH/r.out"; mg_fail "rollback did not say why"; }
-live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
-    --endpoint-name prod --query liveVersion --output text)
+live=$(prod_live)
 mg_expect_eq "$live" 2 "prod after the rollback"
 
 # A later fix moves it again: no earlier run's token is replayed.
@@ -98,8 +99,7 @@ rc=0
     --repoint-endpoints --wait-timeout 20 --journal "$MG_SCRATCH/j4.jsonl" \
     >"$MG_SCRATCH/f4.out" 2>&1 || rc=$?
 mg_expect_eq "$rc" 0 "a second fix after a rollback"
-live=$(agentcore get-agent-runtime-endpoint --agent-runtime-id "$CHECKOUT" \
-    --endpoint-name prod --query liveVersion --output text)
+live=$(prod_live)
 mg_expect_eq "$live" 3 "prod after the second fix"
 emu_stop
 
